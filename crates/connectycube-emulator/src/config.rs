@@ -1,0 +1,70 @@
+//! What the emulated application looks like: credentials and app-level permissions.
+
+/// Settings of the one ConnectyCube application the emulator serves.
+///
+/// The defaults are the values of the reference vectors in `rest-api.md` §6, so that the
+/// documented signatures verify against an emulator started with no flags.
+#[derive(Clone)]
+pub struct EmulatorConfig {
+    /// Address to bind; `127.0.0.1` by default.
+    pub host: String,
+    /// Port to bind; `0` picks a free one.
+    pub port: u16,
+    /// `application_id` clients must send.
+    pub app_id: u64,
+    /// `auth_key` clients must send (and the value of `CB-AuthKey` for sign-up without a session).
+    pub auth_key: String,
+    /// Key of the HMAC-SHA1 session signature.
+    pub auth_secret: String,
+    /// Reject `POST /session` without a `signature` (the legacy signed scheme only).
+    pub require_signature: bool,
+    /// "Session creation without an existing user entity: Deny" in the admin panel.
+    pub deny_session_without_user: bool,
+    /// The app authenticates every login through a Custom Identity Provider.
+    pub custom_identity_provider: bool,
+    /// "DISABLE LIST USERS API V1" checked in the admin panel.
+    pub deny_users_v1_list: bool,
+    /// Password reset by email switched off in the admin panel.
+    pub disable_password_reset: bool,
+}
+
+impl EmulatorConfig {
+    pub const DEFAULT_APP_ID: u64 = 1;
+    pub const DEFAULT_AUTH_KEY: &'static str = "29WfrNWdvkhmX6V";
+    pub const DEFAULT_AUTH_SECRET: &'static str = "SECRETsecret123";
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        Self {
+            host: "127.0.0.1".to_owned(),
+            port: 0,
+            app_id: Self::DEFAULT_APP_ID,
+            auth_key: Self::DEFAULT_AUTH_KEY.to_owned(),
+            auth_secret: Self::DEFAULT_AUTH_SECRET.to_owned(),
+            require_signature: false,
+            deny_session_without_user: false,
+            custom_identity_provider: false,
+            deny_users_v1_list: false,
+            disable_password_reset: false,
+        }
+    }
+}
+
+impl std::fmt::Debug for EmulatorConfig {
+    // The auth secret stays out of Debug output, as every secret in this project does.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmulatorConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("app_id", &self.app_id)
+            .field("auth_key", &self.auth_key)
+            .field("auth_secret", &"<redacted>")
+            .field("require_signature", &self.require_signature)
+            .field("deny_session_without_user", &self.deny_session_without_user)
+            .field("custom_identity_provider", &self.custom_identity_provider)
+            .field("deny_users_v1_list", &self.deny_users_v1_list)
+            .field("disable_password_reset", &self.disable_password_reset)
+            .finish()
+    }
+}

@@ -1,0 +1,133 @@
+//! `connectycube-emulator`: the command line of the local ConnectyCube server.
+//! The interface is fixed by `shared/spec/emulator-control.md`: scripts read the first
+//! stdout line to learn the address.
+
+use std::io::Write;
+
+use clap::Parser;
+use connectycube_emulator::{Emulator, EmulatorConfig};
+
+/// A local ConnectyCube REST server (sessions, users, avatar storage) for tests and
+/// offline development. Control API under /__emulator/ (reset, clock, outbox, faults,
+/// stats, identities, config).
+#[derive(Parser)]
+#[command(name = "connectycube-emulator", version)]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// Port to listen on; 0 picks a free port (printed on the first stdout line).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// The application id clients must send.
+    #[arg(long, default_value_t = EmulatorConfig::DEFAULT_APP_ID)]
+    app_id: u64,
+    /// The auth key clients must send (also accepted as CB-AuthKey for sign-up).
+    #[arg(long, default_value = EmulatorConfig::DEFAULT_AUTH_KEY)]
+    auth_key: String,
+    /// The auth secret that keys the HMAC-SHA1 session signature.
+    #[arg(long, default_value = EmulatorConfig::DEFAULT_AUTH_SECRET)]
+    auth_secret: String,
+    /// Refuse POST /session without a signature (422 "Unexpected signature").
+    #[arg(long)]
+    require_signature: bool,
+    /// Refuse sessions for unknown users instead of creating them (404 "User not found").
+    #[arg(long)]
+    deny_session_without_user: bool,
+    /// Treat every session login as a Custom Identity Provider token (unknown → 422).
+    #[arg(long)]
+    custom_identity_provider: bool,
+    /// Switch off the deprecated v1 user list (GET /users answers 403).
+    #[arg(long)]
+    deny_users_v1_list: bool,
+    /// Switch off password reset by email (422 "Reset password by email is disabled").
+    #[arg(long)]
+    disable_password_reset: bool,
+    /// Log filter for stderr, e.g. "info" or "connectycube_emulator=debug".
+    #[arg(long, default_value = "info", env = "CONNECTYCUBE_EMULATOR_LOG")]
+    log: String,
+}
+
+fn main() -> std::process::ExitCode {
+    let args = Args::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&args.log).unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let config = EmulatorConfig {
+        host: args.host,
+        port: args.port,
+        app_id: args.app_id,
+        auth_key: args.auth_key,
+        auth_secret: args.auth_secret,
+        require_signature: args.require_signature,
+        deny_session_without_user: args.deny_session_without_user,
+        custom_identity_provider: args.custom_identity_provider,
+        deny_users_v1_list: args.deny_users_v1_list,
+        disable_password_reset: args.disable_password_reset,
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("connectycube-emulator: cannot start the runtime: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(run(config))
+}
+
+async fn run(config: EmulatorConfig) -> std::process::ExitCode {
+    let emulator = match Emulator::start(config).await {
+        Ok(emulator) => emulator,
+        Err(error) => {
+            eprintln!("connectycube-emulator: cannot listen: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let c = emulator.config();
+    let mut stdout = std::io::stdout().lock();
+    // The first stdout line is the interface scripts read; flush it at once.
+    let _ = writeln!(
+        stdout,
+        "connectycube-emulator listening on {}",
+        emulator.url()
+    );
+    let _ = writeln!(stdout, "app id: {}", c.app_id);
+    let _ = writeln!(stdout, "auth key: {}", c.auth_key);
+    // A test credential of a local emulator, printed by design so clients can be set up.
+    let _ = writeln!(stdout, "auth secret: {}", c.auth_secret);
+    let _ = stdout.flush();
+    drop(stdout);
+    tracing::info!(config = ?emulator.config(), "ready");
+    wait_for_stop_signal().await;
+    tracing::info!("stopping");
+    emulator.shutdown().await;
+    std::process::ExitCode::SUCCESS
+}
+
+async fn wait_for_stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,102 @@
+//! Everything a request handler reaches: the app's settings, the clock, the store, and
+//! the test-control state (fault rules, request counts).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use parking_lot::{Mutex, MutexGuard};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::clock::Clock;
+use crate::config::EmulatorConfig;
+use crate::store::Store;
+
+pub type App = Arc<AppState>;
+
+pub struct AppState {
+    pub config: EmulatorConfig,
+    pub clock: Clock,
+    /// `http://HOST:PORT` as bound; used for upload URLs when a request has no `Host`.
+    pub base_url: String,
+    store: Mutex<Store>,
+    pub faults: Mutex<Vec<FaultRule>>,
+    pub stats: Mutex<BTreeMap<String, u64>>,
+}
+
+impl AppState {
+    pub fn new(config: EmulatorConfig, base_url: String) -> Self {
+        Self {
+            config,
+            clock: Clock::default(),
+            base_url,
+            store: Mutex::new(Store::default()),
+            faults: Mutex::new(Vec::new()),
+            stats: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// The store, swept of whatever has expired by `now`.
+    pub fn store(&self, now: time::OffsetDateTime) -> MutexGuard<'_, Store> {
+        let mut store = self.store.lock();
+        store.sweep_if_due(now);
+        store
+    }
+
+    pub fn reset(&self) {
+        *self.store.lock() = Store::default();
+        self.faults.lock().clear();
+        self.stats.lock().clear();
+        self.clock.reset();
+    }
+
+    pub fn count_request(&self, route: String) {
+        *self.stats.lock().entry(route).or_insert(0) += 1;
+    }
+
+    /// The fault the next request to `path` gets, if a rule matches; spends one use of it.
+    pub fn take_fault(&self, method: &str, path: &str) -> Option<FaultRule> {
+        let mut rules = self.faults.lock();
+        let index = rules.iter().position(|rule| {
+            path.starts_with(&rule.path_prefix)
+                && rule
+                    .method
+                    .as_deref()
+                    .is_none_or(|m| m.eq_ignore_ascii_case(method))
+        })?;
+        let rule = &mut rules[index];
+        rule.times = rule.times.saturating_sub(1);
+        let fault = rule.clone();
+        if rule.times == 0 {
+            rules.remove(index);
+        }
+        Some(fault)
+    }
+}
+
+/// One rule of `POST /__emulator/faults`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultRule {
+    pub path_prefix: String,
+    #[serde(default)]
+    pub method: Option<String>,
+    #[serde(default = "one")]
+    pub times: u32,
+    #[serde(default)]
+    pub status: Option<u16>,
+    #[serde(default)]
+    pub delay_ms: Option<u64>,
+    #[serde(default)]
+    pub drop: bool,
+    /// Replaces the default error body of a `status` fault.
+    #[serde(default)]
+    pub body: Option<Value>,
+    /// Extra response headers of a `status` fault, e.g. `{"Retry-After": "1"}`.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+}
+
+fn one() -> u32 {
+    1
+}

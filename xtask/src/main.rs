@@ -1,0 +1,79 @@
+//! `cargo xtask <command>`: the one entry point for everything beyond `cargo build`.
+//!
+//! - `test`            formatting, clippy, every Rust test, then the official JS SDK run
+//!                     against the emulator (what CI runs)
+//! - `emulator [ARGS]` build and run the emulator (arguments go to it)
+//! - `js-compat`       only the JS SDK compatibility test
+//! - `bench-emulator`  the emulator's throughput/latency benchmark (release build)
+
+mod bench_emulator;
+mod js_compat;
+mod util;
+
+use anyhow::{Result, bail};
+
+fn main() -> std::process::ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xtask: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<()> {
+    let (command, rest) = args
+        .split_first()
+        .map_or(("help", &[][..]), |(c, r)| (c.as_str(), r));
+    match command {
+        "test" => test(rest),
+        "emulator" => {
+            let mut cargo_args = vec!["run", "--release", "-p", "connectycube-emulator", "--"];
+            cargo_args.extend(rest.iter().map(String::as_str));
+            util::cargo(&cargo_args)
+        }
+        "js-compat" => {
+            let emulator = util::build_emulator(false)?;
+            js_compat::run(&util::workspace_root(), &emulator)
+        }
+        "bench-emulator" => bench_emulator::run(rest),
+        "help" | "--help" | "-h" => {
+            eprintln!("{}", HELP);
+            Ok(())
+        }
+        other => bail!("unknown command '{other}'\n{HELP}"),
+    }
+}
+
+const HELP: &str = "usage: cargo xtask <command>
+  test                 fmt check, clippy -D warnings, cargo test --workspace, JS SDK compatibility
+                       (--no-lint skips fmt and clippy)
+  emulator [ARGS]      run the emulator in release mode, e.g. `cargo xtask emulator --port 8080`
+  js-compat            run only the official JS SDK against the emulator
+  bench-emulator       measure the emulator: GET /users/{id}, 64 keep-alive connections";
+
+fn test(args: &[String]) -> Result<()> {
+    let lint = !args.iter().any(|a| a == "--no-lint");
+    if lint {
+        util::step("cargo fmt --check");
+        util::cargo(&["fmt", "--all", "--", "--check"])?;
+        util::step("cargo clippy");
+        util::cargo(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ])?;
+    }
+    util::step("cargo test --workspace");
+    util::cargo(&["test", "--workspace"])?;
+    util::step("JS SDK compatibility (npm connectycube 6.x against the emulator)");
+    let emulator = util::build_emulator(false)?;
+    js_compat::run(&util::workspace_root(), &emulator)?;
+    util::step("all tests passed");
+    Ok(())
+}

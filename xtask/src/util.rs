@@ -1,0 +1,70 @@
+//! Small helpers shared by the xtask commands.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Where tools fetched at test time live: outside the repository, reused across runs.
+/// `CONNECTYCUBE_CACHE` overrides it.
+pub fn cache_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("CONNECTYCUBE_CACHE") {
+        return PathBuf::from(dir);
+    }
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    base.join("connectycube-rs")
+}
+
+pub fn step(title: &str) {
+    eprintln!("\n==> {title}");
+}
+
+pub fn cargo(args: &[&str]) -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    run(Command::new(cargo).args(args).current_dir(workspace_root()))
+}
+
+pub fn run(command: &mut Command) -> Result<()> {
+    let status = command
+        .status()
+        .with_context(|| format!("cannot start {command:?}"))?;
+    if !status.success() {
+        bail!("{command:?} failed with {status}");
+    }
+    Ok(())
+}
+
+/// Builds the emulator binary and returns its path.
+pub fn build_emulator(release: bool) -> Result<PathBuf> {
+    let mut args = vec![
+        "build",
+        "-p",
+        "connectycube-emulator",
+        "--bin",
+        "connectycube-emulator",
+    ];
+    if release {
+        args.push("--release");
+    }
+    cargo(&args)?;
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"));
+    let binary = target
+        .join(if release { "release" } else { "debug" })
+        .join("connectycube-emulator");
+    if !binary.exists() {
+        bail!("emulator binary not found at {}", binary.display());
+    }
+    Ok(binary)
+}
