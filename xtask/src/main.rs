@@ -24,9 +24,7 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run(args: &[String]) -> Result<()> {
-    let (command, rest) = args
-        .split_first()
-        .map_or(("help", &[][..]), |(c, r)| (c.as_str(), r));
+    let (command, rest) = args.split_first().map_or(("help", &[][..]), |(c, r)| (c.as_str(), r));
     match command {
         "test" => test(rest),
         "emulator" => {
@@ -60,14 +58,7 @@ fn test(args: &[String]) -> Result<()> {
         util::step("cargo fmt --check");
         util::cargo(&["fmt", "--all", "--", "--check"])?;
         util::step("cargo clippy");
-        util::cargo(&[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ])?;
+        util::cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
     }
     util::step("cargo test --workspace");
     util::cargo(&["test", "--workspace"])?;

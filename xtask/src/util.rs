@@ -35,9 +35,7 @@ pub fn cargo(args: &[&str]) -> Result<()> {
 }
 
 pub fn run(command: &mut Command) -> Result<()> {
-    let status = command
-        .status()
-        .with_context(|| format!("cannot start {command:?}"))?;
+    let status = command.status().with_context(|| format!("cannot start {command:?}"))?;
     if !status.success() {
         bail!("{command:?} failed with {status}");
     }
@@ -46,13 +44,7 @@ pub fn run(command: &mut Command) -> Result<()> {
 
 /// Builds the emulator binary and returns its path.
 pub fn build_emulator(release: bool) -> Result<PathBuf> {
-    let mut args = vec![
-        "build",
-        "-p",
-        "connectycube-emulator",
-        "--bin",
-        "connectycube-emulator",
-    ];
+    let mut args = vec!["build", "-p", "connectycube-emulator", "--bin", "connectycube-emulator"];
     if release {
         args.push("--release");
     }

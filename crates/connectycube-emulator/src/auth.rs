@@ -32,20 +32,12 @@ pub fn token(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// The caller of a request that needs a session.
-pub fn caller(
-    store: &mut Store,
-    headers: &HeaderMap,
-    now: OffsetDateTime,
-) -> Result<Caller, ApiError> {
+pub fn caller(store: &mut Store, headers: &HeaderMap, now: OffsetDateTime) -> Result<Caller, ApiError> {
     let token = token(headers).ok_or_else(ApiError::token_required)?;
     caller_with_token(store, token, now)
 }
 
-pub fn caller_with_token(
-    store: &mut Store,
-    token: &str,
-    now: OffsetDateTime,
-) -> Result<Caller, ApiError> {
+pub fn caller_with_token(store: &mut Store, token: &str, now: OffsetDateTime) -> Result<Caller, ApiError> {
     Ok(Caller {
         session: store.use_session(token, now)?,
     })

@@ -16,8 +16,7 @@ impl Clock {
 
     /// Moves the clock by `secs` (negative moves it back) and answers the new time.
     pub fn advance(&self, secs: i64) -> OffsetDateTime {
-        self.offset_ms
-            .fetch_add(secs.saturating_mul(1000), Ordering::Relaxed);
+        self.offset_ms.fetch_add(secs.saturating_mul(1000), Ordering::Relaxed);
         self.now()
     }
 

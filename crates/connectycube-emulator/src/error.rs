@@ -65,11 +65,7 @@ impl ApiError {
     }
 
     pub fn invalid_timestamp() -> Self {
-        Self::field(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "timestamp",
-            "invalid timestamp",
-        )
+        Self::field(StatusCode::UNPROCESSABLE_ENTITY, "timestamp", "invalid timestamp")
     }
 
     pub fn user_not_found() -> Self {

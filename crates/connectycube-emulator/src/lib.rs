@@ -38,8 +38,5 @@ pub use server::Emulator;
 /// tools that drive the emulator with signed requests.
 pub fn sign_session_body(auth_secret: &str, body: &[u8]) -> Option<String> {
     let params = params::Params::from_body(None, body).ok()?;
-    Some(signature::sign(
-        auth_secret,
-        &signature::string_to_sign(&params),
-    ))
+    Some(signature::sign(auth_secret, &signature::string_to_sign(&params)))
 }

@@ -52,9 +52,7 @@ fn main() -> std::process::ExitCode {
     let args = Args::parse();
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_new(&args.log).unwrap_or_else(|_| "info".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_new(&args.log).unwrap_or_else(|_| "info".into()))
         .init();
     let config = EmulatorConfig {
         host: args.host,
@@ -68,10 +66,7 @@ fn main() -> std::process::ExitCode {
         deny_users_v1_list: args.deny_users_v1_list,
         disable_password_reset: args.disable_password_reset,
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("connectycube-emulator: cannot start the runtime: {error}");
@@ -92,11 +87,7 @@ async fn run(config: EmulatorConfig) -> std::process::ExitCode {
     let c = emulator.config();
     let mut stdout = std::io::stdout().lock();
     // The first stdout line is the interface scripts read; flush it at once.
-    let _ = writeln!(
-        stdout,
-        "connectycube-emulator listening on {}",
-        emulator.url()
-    );
+    let _ = writeln!(stdout, "connectycube-emulator listening on {}", emulator.url());
     let _ = writeln!(stdout, "app id: {}", c.app_id);
     let _ = writeln!(stdout, "auth key: {}", c.auth_key);
     // A test credential of a local emulator, printed by design so clients can be set up.

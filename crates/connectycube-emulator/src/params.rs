@@ -36,8 +36,7 @@ impl Params {
     }
 
     pub fn from_json(body: &[u8]) -> Result<Self, ParamsError> {
-        let value: Value =
-            serde_json::from_slice(body).map_err(|e| ParamsError::MalformedJson(e.to_string()))?;
+        let value: Value = serde_json::from_slice(body).map_err(|e| ParamsError::MalformedJson(e.to_string()))?;
         let Value::Object(object) = value else {
             return Err(ParamsError::NotAnObject);
         };
@@ -113,16 +112,8 @@ pub fn list_items(value: &Value) -> Vec<String> {
             .collect()
     };
     match value {
-        Value::Array(items) => items
-            .iter()
-            .filter_map(scalar_text)
-            .flat_map(|s| split(&s))
-            .collect(),
-        Value::Object(map) => map
-            .values()
-            .filter_map(scalar_text)
-            .flat_map(|s| split(&s))
-            .collect(),
+        Value::Array(items) => items.iter().filter_map(scalar_text).flat_map(|s| split(&s)).collect(),
+        Value::Object(map) => map.values().filter_map(scalar_text).flat_map(|s| split(&s)).collect(),
         other => scalar_text(other).map(|s| split(&s)).unwrap_or_default(),
     }
 }
@@ -156,13 +147,11 @@ fn split_key(key: &str) -> (&str, Vec<Segment<'_>>) {
             return (key, Vec::new());
         };
         let name = &inner[..close];
-        segments.push(
-            if name.is_empty() || name.bytes().all(|b| b.is_ascii_digit()) {
-                Segment::Item
-            } else {
-                Segment::Key(name)
-            },
-        );
+        segments.push(if name.is_empty() || name.bytes().all(|b| b.is_ascii_digit()) {
+            Segment::Item
+        } else {
+            Segment::Key(name)
+        });
         rest = &inner[close + 1..];
     }
     if !rest.is_empty() || segments.len() > MAX_DEPTH {
@@ -183,6 +172,10 @@ fn insert_at(slot: &mut Value, segments: &[Segment<'_>], value: Value) {
             Value::Null => *slot = value,
             // A repeated plain key (`tags=a&tags=b`) collects into a list.
             Value::Array(items) => items.push(value),
+            // `user_tags[nin][]=vip&user_tags=apple`: the plain value is the `eq` operand.
+            Value::Object(map) => {
+                map.entry("eq").or_insert(value);
+            }
             other => {
                 let first = other.take();
                 *other = Value::Array(vec![first, value]);
@@ -191,11 +184,7 @@ fn insert_at(slot: &mut Value, segments: &[Segment<'_>], value: Value) {
         Some((Segment::Item, rest)) => {
             if !slot.is_array() {
                 let existing = slot.take();
-                *slot = Value::Array(if existing.is_null() {
-                    Vec::new()
-                } else {
-                    vec![existing]
-                });
+                *slot = Value::Array(if existing.is_null() { Vec::new() } else { vec![existing] });
             }
             let Value::Array(items) = slot else { return };
             if rest.is_empty() {
@@ -214,7 +203,15 @@ fn insert_at(slot: &mut Value, segments: &[Segment<'_>], value: Value) {
         }
         Some((Segment::Key(name), rest)) => {
             if !slot.is_object() {
-                *slot = Value::Object(Map::new());
+                // `user_tags=apple&user_tags[nin][]=vip`: keep the plain value as `eq`.
+                let mut map = Map::new();
+                match slot.take() {
+                    Value::Null => {}
+                    plain => {
+                        map.insert("eq".to_owned(), plain);
+                    }
+                }
+                *slot = Value::Object(map);
             }
             let Value::Object(object) = slot else { return };
             let child = object.entry((*name).to_owned()).or_insert(Value::Null);
@@ -242,19 +239,28 @@ mod tests {
     }
 
     #[test]
+    fn a_plain_value_beside_operators_becomes_eq() {
+        for query in [
+            "user_tags=apple&user_tags[nin][]=vip",
+            "user_tags[nin][]=vip&user_tags=apple",
+        ] {
+            let q = Params::from_query(query);
+            assert_eq!(
+                q.get("user_tags"),
+                Some(&json!({"eq": "apple", "nin": ["vip"]})),
+                "{query}"
+            );
+        }
+    }
+
+    #[test]
     fn json_bodies_with_bracketed_keys_nest() {
         let p = Params::from_json(
             br#"{"provider":"firebase_phone","firebase_phone[project_id]":"p1","firebase_phone[access_token]":"t"}"#,
         )
         .unwrap();
-        assert_eq!(
-            p.path(&["firebase_phone", "project_id"]),
-            Some(&json!("p1"))
-        );
-        assert_eq!(
-            p.path(&["firebase_phone", "access_token"]),
-            Some(&json!("t"))
-        );
+        assert_eq!(p.path(&["firebase_phone", "project_id"]), Some(&json!("p1")));
+        assert_eq!(p.path(&["firebase_phone", "access_token"]), Some(&json!("t")));
     }
 
     #[test]
@@ -295,9 +301,6 @@ mod tests {
             Params::from_json(b"{nope"),
             Err(ParamsError::MalformedJson(_))
         ));
-        assert!(matches!(
-            Params::from_json(b"[1,2]"),
-            Err(ParamsError::NotAnObject)
-        ));
+        assert!(matches!(Params::from_json(b"[1,2]"), Err(ParamsError::NotAnObject)));
     }
 }

@@ -34,6 +34,20 @@ impl Reply {
         Self::data(status, JSON_CONTENT_TYPE, data)
     }
 
+    /// `{"<key>": value}`, written directly so the value keeps its field order.
+    pub fn wrapped(status: StatusCode, key: &str, value: &impl Serialize) -> Self {
+        let mut data = Vec::with_capacity(768);
+        data.extend_from_slice(b"{\"");
+        data.extend_from_slice(key.as_bytes());
+        data.extend_from_slice(b"\":");
+        if serde_json::to_writer(&mut data, value).is_err() {
+            data.truncate(key.len() + 4);
+            data.extend_from_slice(b"null");
+        }
+        data.push(b'}');
+        Self::data(status, JSON_CONTENT_TYPE, data)
+    }
+
     pub fn ok(value: &impl Serialize) -> Self {
         Self::json(StatusCode::OK, value)
     }
@@ -78,9 +92,7 @@ impl IntoResponse for Reply {
             Body::Data { content_type, data } => {
                 (self.status, [(header::CONTENT_TYPE, content_type)], data).into_response()
             }
-            Body::Redirect(location) => {
-                (self.status, [(header::LOCATION, location)]).into_response()
-            }
+            Body::Redirect(location) => (self.status, [(header::LOCATION, location)]).into_response(),
         };
         if let Some(at) = self.session_expires {
             response.extensions_mut().insert(SessionExpiry(at));

@@ -67,8 +67,9 @@ enum Class {
 
 fn v2_field(name: &str) -> Option<Class> {
     Some(match name {
-        "id" | "login" | "email" | "full_name" | "phone" | "external_id" | "facebook_id"
-        | "twitter_id" => Class::StandAlone,
+        "id" | "login" | "email" | "full_name" | "phone" | "external_id" | "facebook_id" | "twitter_id" => {
+            Class::StandAlone
+        }
         "user_tags" => Class::Tags,
         "last_request_at" | "created_at" | "updated_at" => Class::Date,
         _ => return None,
@@ -158,11 +159,11 @@ fn parse_count(params: &Params, key: &str, default: usize) -> Result<usize, ApiE
 
 fn typed_value(field: &str, class: Class, text: &str) -> Result<FieldValue, ApiError> {
     match (field, class) {
-        ("id", _) => text.trim().parse().map(FieldValue::Int).map_err(|_| {
-            rule_error(format!(
-                "Invalid value '{text}' for field 'id': must be an integer"
-            ))
-        }),
+        ("id", _) => text
+            .trim()
+            .parse()
+            .map(FieldValue::Int)
+            .map_err(|_| rule_error(format!("Invalid value '{text}' for field 'id': must be an integer"))),
         (_, Class::Date) => parse_date(text)
             .map(FieldValue::Date)
             .ok_or_else(|| rule_error(format!("Invalid date '{text}' for field '{field}'"))),
@@ -187,15 +188,14 @@ impl V2Query {
                 }
                 _ => {}
             }
-            let class =
-                v2_field(key).ok_or_else(|| rule_error(format!("Unknown search field '{key}'")))?;
+            let class = v2_field(key).ok_or_else(|| rule_error(format!("Unknown search field '{key}'")))?;
             let operators: Vec<(Op, &Value)> = match value {
                 Value::Object(ops) => ops
                     .iter()
                     .map(|(name, v)| {
-                        Op::parse(name).map(|op| (op, v)).ok_or_else(|| {
-                            rule_error(format!("Unknown operator '{name}' for field '{key}'"))
-                        })
+                        Op::parse(name)
+                            .map(|op| (op, v))
+                            .ok_or_else(|| rule_error(format!("Unknown operator '{name}' for field '{key}'")))
                     })
                     .collect::<Result<_, _>>()?,
                 Value::Array(_) => vec![(Op::In, value)],
@@ -205,9 +205,10 @@ impl V2Query {
                 conditions.push(Self::condition(key, class, op, raw)?);
             }
         }
-        if !conditions.iter().any(|c| {
-            v2_field(&c.field).is_some_and(|class| class != Class::Date) && c.op.is_primary()
-        }) {
+        if !conditions
+            .iter()
+            .any(|c| v2_field(&c.field).is_some_and(|class| class != Class::Date) && c.op.is_primary())
+        {
             return Err(rule_error(
                 "The query must contain at least one stand-alone field (id, login, email, full_name, phone, external_id, facebook_id, twitter_id, user_tags) with a primary operator (eq, in, start_with)",
             ));
@@ -241,10 +242,7 @@ impl V2Query {
             _ => scalar_text(raw).into_iter().collect(),
         };
         if texts.is_empty() {
-            return Err(rule_error(format!(
-                "Missing value for '{field}[{}]'",
-                op.name()
-            )));
+            return Err(rule_error(format!("Missing value for '{field}[{}]'", op.name())));
         }
         if op == Op::StartWith && texts[0].chars().count() < START_WITH_MIN_LEN {
             return Err(rule_error(format!(
@@ -277,14 +275,10 @@ fn condition_matches(condition: &Condition, user: &User) -> bool {
     let field = condition.field.as_str();
     let value = field_value(user, field);
     let equal = |wanted: &FieldValue| match (&value, wanted) {
-        (Some(FieldValue::Tags(tags)), FieldValue::Text(t)) => {
-            tags.iter().any(|tag| tag.eq_ignore_ascii_case(t))
-        }
+        (Some(FieldValue::Tags(tags)), FieldValue::Text(t)) => tags.iter().any(|tag| tag.eq_ignore_ascii_case(t)),
         (Some(FieldValue::Text(have)), FieldValue::Text(t)) => text_eq(field, have, t),
         // Dates match to the second: that is all the wire carries.
-        (Some(FieldValue::Date(have)), FieldValue::Date(t)) => {
-            have.unix_timestamp() == t.unix_timestamp()
-        }
+        (Some(FieldValue::Date(have)), FieldValue::Date(t)) => have.unix_timestamp() == t.unix_timestamp(),
         (Some(have), wanted) => have == wanted,
         (None, _) => false,
     };
@@ -317,14 +311,9 @@ fn condition_matches(condition: &Condition, user: &User) -> bool {
 fn compare(a: &FieldValue, b: &FieldValue) -> Option<Ordering> {
     match (a, b) {
         (FieldValue::Int(a), FieldValue::Int(b)) => Some(a.cmp(b)),
-        (FieldValue::Date(a), FieldValue::Date(b)) => {
-            Some(a.unix_timestamp().cmp(&b.unix_timestamp()))
-        }
+        (FieldValue::Date(a), FieldValue::Date(b)) => Some(a.unix_timestamp().cmp(&b.unix_timestamp())),
         (FieldValue::Text(a), FieldValue::Text(b)) => Some(a.cmp(b)),
-        (FieldValue::Int(a), FieldValue::Text(b)) => b
-            .parse::<f64>()
-            .ok()
-            .and_then(|b| (*a as f64).partial_cmp(&b)),
+        (FieldValue::Int(a), FieldValue::Text(b)) => b.parse::<f64>().ok().and_then(|b| (*a as f64).partial_cmp(&b)),
         _ => None,
     }
 }
@@ -384,15 +373,11 @@ fn incorrect_field(field: &str, filter: &str) -> ApiError {
 
 fn v1_value(kind: &str, text: &str, filter: &str) -> Result<FieldValue, ApiError> {
     match kind {
-        "number" => text
-            .trim()
-            .parse::<i64>()
-            .map(FieldValue::Int)
-            .map_err(|_| {
-                rule_error(format!(
-                    "Incorrect number value \"{text}\" for filter string \"{filter}\""
-                ))
-            }),
+        "number" => text.trim().parse::<i64>().map(FieldValue::Int).map_err(|_| {
+            rule_error(format!(
+                "Incorrect number value \"{text}\" for filter string \"{filter}\""
+            ))
+        }),
         "date" => parse_date(text).map(FieldValue::Date).ok_or_else(|| {
             rule_error(format!(
                 "Incorrect date value \"{text}\" for filter string \"{filter}\""
@@ -405,8 +390,7 @@ fn v1_value(kind: &str, text: &str, filter: &str) -> Result<FieldValue, ApiError
 impl V1Filter {
     pub fn parse(filter: &str) -> Result<Self, ApiError> {
         let mut parts = filter.trim().splitn(4, ' ');
-        let (Some(kind), Some(field), Some(op), Some(value)) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
+        let (Some(kind), Some(field), Some(op), Some(value)) = (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return Err(rule_error(format!(
                 "Incorrect filter string \"{filter}\": expected \"<type> <field> <operator> <value>\""
@@ -420,20 +404,13 @@ impl V1Filter {
         if !V1_FIELDS.contains(&field) {
             return Err(incorrect_field(field, filter));
         }
-        if !matches!(
-            op,
-            "gt" | "lt" | "ge" | "le" | "eq" | "ne" | "between" | "in"
-        ) {
+        if !matches!(op, "gt" | "lt" | "ge" | "le" | "eq" | "ne" | "between" | "in") {
             return Err(rule_error(format!(
                 "Incorrect search operator - \"{op}\" for filter string \"{filter}\""
             )));
         }
         let texts: Vec<&str> = if matches!(op, "in" | "between") {
-            value
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .collect()
+            value.split(',').map(str::trim).filter(|s| !s.is_empty()).collect()
         } else {
             vec![value]
         };
@@ -458,16 +435,12 @@ impl V1Filter {
             return self.op == "ne";
         };
         let cmp = |bound: &FieldValue| match (&have, bound) {
-            (FieldValue::Text(a), FieldValue::Text(b)) if text_eq(&self.field, a, b) => {
-                Some(Ordering::Equal)
-            }
-            (FieldValue::Tags(tags), FieldValue::Text(b)) => {
-                Some(if tags.iter().any(|t| t.eq_ignore_ascii_case(b)) {
-                    Ordering::Equal
-                } else {
-                    Ordering::Less
-                })
-            }
+            (FieldValue::Text(a), FieldValue::Text(b)) if text_eq(&self.field, a, b) => Some(Ordering::Equal),
+            (FieldValue::Tags(tags), FieldValue::Text(b)) => Some(if tags.iter().any(|t| t.eq_ignore_ascii_case(b)) {
+                Ordering::Equal
+            } else {
+                Ordering::Less
+            }),
             _ => compare(&have, bound),
         };
         let first = self.values.first().and_then(cmp);
@@ -546,10 +519,7 @@ mod tests {
             let error = v2(invalid).expect_err(invalid);
             assert_eq!(error.status.as_u16(), 422, "{invalid}");
         }
-        assert_eq!(
-            v2("full_name[start_with]=hunter&limit=50").unwrap().limit,
-            5
-        );
+        assert_eq!(v2("full_name[start_with]=hunter&limit=50").unwrap().limit, 5);
         assert_eq!(v2("login=x&limit=1000").unwrap().limit, 100);
     }
 

@@ -96,11 +96,7 @@ mod tests {
             assert_eq!(message, expected_string);
             assert_eq!(sign(SECRET, &message), expected_signature);
             assert!(verify(SECRET, &message, expected_signature));
-            assert!(!verify(
-                SECRET,
-                &message,
-                &expected_signature.replace('0', "1")
-            ));
+            assert!(!verify(SECRET, &message, &expected_signature.replace('0', "1")));
         }
     }
 

@@ -58,11 +58,7 @@ impl AppState {
     pub fn take_fault(&self, method: &str, path: &str) -> Option<FaultRule> {
         let mut rules = self.faults.lock();
         let index = rules.iter().position(|rule| {
-            path.starts_with(&rule.path_prefix)
-                && rule
-                    .method
-                    .as_deref()
-                    .is_none_or(|m| m.eq_ignore_ascii_case(method))
+            path.starts_with(&rule.path_prefix) && rule.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method))
         })?;
         let rule = &mut rules[index];
         rule.times = rule.times.saturating_sub(1);

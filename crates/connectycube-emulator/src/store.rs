@@ -322,12 +322,7 @@ impl Store {
         for id in expired {
             self.remove_session(id);
         }
-        let dead: Vec<i64> = self
-            .users
-            .values()
-            .filter(|u| !u.alive(now))
-            .map(|u| u.id)
-            .collect();
+        let dead: Vec<i64> = self.users.values().filter(|u| !u.alive(now)).map(|u| u.id).collect();
         for id in dead {
             self.remove_user(id);
         }
@@ -348,15 +343,11 @@ impl Store {
     }
 
     pub fn user_by_login(&self, login: &str, now: OffsetDateTime) -> Option<&User> {
-        self.by_login
-            .get(&index_key(login))
-            .and_then(|id| self.user(*id, now))
+        self.by_login.get(&index_key(login)).and_then(|id| self.user(*id, now))
     }
 
     pub fn user_by_email(&self, email: &str, now: OffsetDateTime) -> Option<&User> {
-        self.by_email
-            .get(&index_key(email))
-            .and_then(|id| self.user(*id, now))
+        self.by_email.get(&index_key(email)).and_then(|id| self.user(*id, now))
     }
 
     /// Login and email are unique, compared without case.
@@ -441,9 +432,7 @@ impl Store {
     // ---- identities ----
 
     pub fn identity_user(&self, provider: &str, uid: &str, now: OffsetDateTime) -> Option<&User> {
-        let id = self
-            .identity_users
-            .get(&(provider.to_owned(), uid.to_owned()))?;
+        let id = self.identity_users.get(&(provider.to_owned(), uid.to_owned()))?;
         self.user(*id, now)
     }
 
@@ -476,12 +465,7 @@ impl Store {
             ts,
             created_at: now,
             updated_at: now,
-            expires_at: now
-                + if guest {
-                    GUEST_SESSION_TTL
-                } else {
-                    SESSION_TTL
-                },
+            expires_at: now + if guest { GUEST_SESSION_TTL } else { SESSION_TTL },
             guest,
         };
         self.session_tokens.insert(id, token.clone());
@@ -509,17 +493,11 @@ impl Store {
     }
 
     pub fn session_by_id(&self, id: i64) -> Option<&Session> {
-        self.session_tokens
-            .get(&id)
-            .and_then(|t| self.sessions.get(t))
+        self.session_tokens.get(&id).and_then(|t| self.sessions.get(t))
     }
 
     pub fn set_session_user(&mut self, id: i64, user_id: Option<i64>, now: OffsetDateTime) {
-        if let Some(session) = self
-            .session_tokens
-            .get(&id)
-            .and_then(|t| self.sessions.get_mut(t))
-        {
+        if let Some(session) = self.session_tokens.get(&id).and_then(|t| self.sessions.get_mut(t)) {
             session.user_id = user_id;
             session.updated_at = now;
         }

@@ -1,9 +1,6 @@
 //! Date formats of the wire: how the real service writes dates, and the forms clients send.
 
-use time::{
-    Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset,
-    format_description::well_known::Rfc3339,
-};
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset, format_description::well_known::Rfc3339};
 
 /// `2023-08-25T11:29:29Z`: user dates.
 pub fn iso_seconds(t: OffsetDateTime) -> String {
@@ -147,8 +144,7 @@ mod tests {
 
     #[test]
     fn formats_match_the_real_service() {
-        let t = OffsetDateTime::from_unix_timestamp(1_622_801_453).unwrap()
-            + time::Duration::milliseconds(908);
+        let t = OffsetDateTime::from_unix_timestamp(1_622_801_453).unwrap() + time::Duration::milliseconds(908);
         assert_eq!(iso_seconds(t), "2021-06-04T10:10:53Z");
         assert_eq!(iso_millis(t), "2021-06-04T10:10:53.908Z");
         assert_eq!(expiration_header(t), "2021-06-04 10:10:53 UTC");

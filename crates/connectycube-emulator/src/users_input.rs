@@ -31,10 +31,7 @@ pub fn validate_login(login: &str) -> Result<String, ApiError> {
 pub fn validate_email(email: &str) -> Result<String, ApiError> {
     let email = email.trim();
     let valid = email.split_once('@').is_some_and(|(local, domain)| {
-        !local.is_empty()
-            && domain.contains('.')
-            && !domain.starts_with('.')
-            && !domain.ends_with('.')
+        !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
     }) && !email.contains(char::is_whitespace);
     if valid {
         Ok(email.to_owned())
@@ -112,9 +109,7 @@ pub fn apply_profile(user: &mut User, fields: &Map<String, Value>) -> Result<(),
         user.email = email.map(|e| validate_email(&e)).transpose()?;
     }
     if let Some(full_name) = text(fields, "full_name")? {
-        user.full_name = full_name
-            .map(|n| n.trim().to_owned())
-            .filter(|n| !n.is_empty());
+        user.full_name = full_name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
     }
     if let Some(website) = text(fields, "website")? {
         user.website = website.map(normalise_website);
@@ -147,10 +142,7 @@ pub fn apply_profile(user: &mut User, fields: &Map<String, Value>) -> Result<(),
         match fields.get(name) {
             None => {}
             Some(Value::Object(_)) => {
-                return Err(ApiError::invalid(
-                    name,
-                    "must be an array or a comma-separated string",
-                ));
+                return Err(ApiError::invalid(name, "must be an array or a comma-separated string"));
             }
             Some(value) => {
                 let mut tags: Vec<String> = Vec::new();
@@ -180,15 +172,11 @@ mod tests {
     #[test]
     fn tags_from_array_or_comma_string() {
         assert_eq!(
-            apply(json!({"tag_list": ["iphone", "apple"]}))
-                .unwrap()
-                .tags,
+            apply(json!({"tag_list": ["iphone", "apple"]})).unwrap().tags,
             ["iphone", "apple"]
         );
         assert_eq!(
-            apply(json!({"tag_list": "iphone, apple,,apple"}))
-                .unwrap()
-                .tags,
+            apply(json!({"tag_list": "iphone, apple,,apple"})).unwrap().tags,
             ["iphone", "apple"]
         );
     }
@@ -196,10 +184,7 @@ mod tests {
     #[test]
     fn wrong_types_are_field_errors() {
         let error = apply(json!({"timezone": "abc"})).unwrap_err();
-        assert_eq!(
-            error.body,
-            json!({"errors": {"timezone": ["is not a number"]}})
-        );
+        assert_eq!(error.body, json!({"errors": {"timezone": ["is not a number"]}}));
         assert!(apply(json!({"full_name": {"a": 1}})).is_err());
         assert!(apply(json!({"login": "ab"})).is_err());
         assert!(apply(json!({"email": "not-an-email"})).is_err());
@@ -207,7 +192,8 @@ mod tests {
 
     #[test]
     fn normalises_like_the_service() {
-        let user = apply(json!({"full_name": "Dacia Kail ", "website": "pavalli.com.au", "timezone": "180", "id": 5})).unwrap();
+        let user = apply(json!({"full_name": "Dacia Kail ", "website": "pavalli.com.au", "timezone": "180", "id": 5}))
+            .unwrap();
         assert_eq!(user.full_name.as_deref(), Some("Dacia Kail"));
         assert_eq!(user.website.as_deref(), Some("http://pavalli.com.au"));
         assert_eq!(user.timezone, Some(180));

@@ -30,11 +30,7 @@ fn base_url(app: &AppState, headers: &HeaderMap) -> String {
     headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            !h.is_empty()
-                && h.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-        })
+        .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)))
         .map(|host| format!("http://{host}"))
         .unwrap_or_else(|| app.base_url.clone())
 }
@@ -63,10 +59,7 @@ fn upload_params(app: &AppState, base: &str, blob: &Blob, expires: OffsetDateTim
             .to_owned(),
         ),
         ("key", blob.uid.clone()),
-        (
-            "policy",
-            hex::encode(format!("{{\"key\":\"{}\"}}", blob.uid)),
-        ),
+        ("policy", hex::encode(format!("{{\"key\":\"{}\"}}", blob.uid))),
         ("success_action_status", "201".to_owned()),
         ("x-amz-algorithm", "AWS4-HMAC-SHA256".to_owned()),
         (
@@ -79,18 +72,11 @@ fn upload_params(app: &AppState, base: &str, blob: &Blob, expires: OffsetDateTim
         ("x-amz-date", amz_date),
         ("x-amz-signature", upload_signature(app, &blob.uid)),
     ];
-    let query: Vec<String> = pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={}", encode(v)))
-        .collect();
+    let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
     format!("{base}{UPLOAD_PATH}?{}", query.join("&"))
 }
 
-fn owned_blob<'a>(
-    store: &'a mut Store,
-    caller: &Caller,
-    id: &str,
-) -> Result<&'a mut Blob, ApiError> {
+fn owned_blob<'a>(store: &'a mut Store, caller: &Caller, id: &str) -> Result<&'a mut Blob, ApiError> {
     let me = caller.user_id()?;
     let blob = id
         .parse()
@@ -114,15 +100,9 @@ pub async fn create(State(app): State<App>, req: Req) -> Result<Reply, ApiError>
         Some(_) => return Err(ApiError::invalid("blob", "must be an object")),
         None => return Err(ApiError::invalid("blob", "cannot be blank")),
     };
-    let text = |k: &str| {
-        fields
-            .get(k)
-            .and_then(scalar_text)
-            .filter(|t| !t.is_empty())
-    };
+    let text = |k: &str| fields.get(k).and_then(scalar_text).filter(|t| !t.is_empty());
     let name = text("name").ok_or_else(|| ApiError::invalid("name", "cannot be blank"))?;
-    let content_type =
-        text("content_type").unwrap_or_else(|| "application/octet-stream".to_owned());
+    let content_type = text("content_type").unwrap_or_else(|| "application/octet-stream".to_owned());
     let public = text("public").is_some_and(|p| p == "true" || p == "1");
     let blob = store.create_blob(owner, name, content_type, public, now);
     let expires = now + UPLOAD_URL_TTL;
@@ -142,9 +122,8 @@ pub async fn upload(State(app): State<App>, mut form: Multipart) -> Result<Reply
     let mut key = None;
     let mut signature = None;
     let mut file = None;
-    let bad_form = |e: axum::extract::multipart::MultipartError| {
-        ApiError::bad_request(format!("Malformed multipart form: {e}"))
-    };
+    let bad_form =
+        |e: axum::extract::multipart::MultipartError| ApiError::bad_request(format!("Malformed multipart form: {e}"));
     while let Some(field) = form.next_field().await.map_err(bad_form)? {
         match field.name().unwrap_or("") {
             "key" => key = Some(field.text().await.map_err(bad_form)?),
@@ -156,9 +135,7 @@ pub async fn upload(State(app): State<App>, mut form: Multipart) -> Result<Reply
     let key = key.ok_or_else(|| ApiError::invalid("key", "cannot be blank"))?;
     let file = file.ok_or_else(|| ApiError::invalid("file", "cannot be blank"))?;
     if signature.as_deref() != Some(upload_signature(&app, &key).as_str()) {
-        return Err(ApiError::forbidden(
-            "Upload policy signature does not match",
-        ));
+        return Err(ApiError::forbidden("Upload policy signature does not match"));
     }
     let now = app.clock.now();
     let mut store = app.store(now);
@@ -175,11 +152,7 @@ pub async fn upload(State(app): State<App>, mut form: Multipart) -> Result<Reply
 }
 
 /// `PUT /blobs/{id}/complete` with `{"blob":{"size":N}}` (docs, Dart) or `{"size":N}` (JS).
-pub async fn complete(
-    State(app): State<App>,
-    Path(id): Path<String>,
-    req: Req,
-) -> Result<Reply, ApiError> {
+pub async fn complete(State(app): State<App>, Path(id): Path<String>, req: Req) -> Result<Reply, ApiError> {
     let now = app.clock.now();
     let mut store = app.store(now);
     let caller = auth::caller(&mut store, &req.headers, now)?;
@@ -209,11 +182,7 @@ pub async fn complete(
 }
 
 /// `GET /blobs/{id}` (numeric: the blob's record) or `GET /blobs/{uid}?token=` (the file).
-pub async fn show(
-    State(app): State<App>,
-    Path(id): Path<String>,
-    req: Req,
-) -> Result<Reply, ApiError> {
+pub async fn show(State(app): State<App>, Path(id): Path<String>, req: Req) -> Result<Reply, ApiError> {
     let now = app.clock.now();
     let mut store = app.store(now);
     if let Ok(numeric) = id.parse::<i64>() {
@@ -245,30 +214,18 @@ fn reader_token(req: &Req) -> Option<String> {
 }
 
 /// `GET /blobs/{uid}/download`: a redirect to the file.
-pub async fn download(
-    State(app): State<App>,
-    Path(uid): Path<String>,
-    req: Req,
-) -> Result<Reply, ApiError> {
+pub async fn download(State(app): State<App>, Path(uid): Path<String>, req: Req) -> Result<Reply, ApiError> {
     let now = app.clock.now();
     let mut store = app.store(now);
     let token = reader_token(&req).ok_or_else(ApiError::token_required)?;
     let caller = auth::caller_with_token(&mut store, &token, now)?;
     store.blob_by_uid(&uid).ok_or_else(blob_not_found)?;
-    let location = format!(
-        "{}/blobs/{uid}?token={}",
-        base_url(&app, &req.headers),
-        encode(&token)
-    );
+    let location = format!("{}/blobs/{uid}?token={}", base_url(&app, &req.headers), encode(&token));
     Ok(Reply::redirect(location).expires(caller.expires_at()))
 }
 
 /// `GET /blobs/{uid}/object?download_url=1`: a read link for the file.
-pub async fn object(
-    State(app): State<App>,
-    Path(uid): Path<String>,
-    req: Req,
-) -> Result<Reply, ApiError> {
+pub async fn object(State(app): State<App>, Path(uid): Path<String>, req: Req) -> Result<Reply, ApiError> {
     let now = app.clock.now();
     let mut store = app.store(now);
     let token = reader_token(&req).ok_or_else(ApiError::token_required)?;
@@ -284,11 +241,7 @@ pub async fn object(
     Ok(Reply::ok(&body).expires(caller.expires_at()))
 }
 
-pub async fn delete(
-    State(app): State<App>,
-    Path(id): Path<String>,
-    req: Req,
-) -> Result<Reply, ApiError> {
+pub async fn delete(State(app): State<App>, Path(id): Path<String>, req: Req) -> Result<Reply, ApiError> {
     let now = app.clock.now();
     let mut store = app.store(now);
     let caller = auth::caller(&mut store, &req.headers, now)?;

@@ -53,10 +53,7 @@ pub async fn add_fault(State(app): State<App>, req: Req) -> Result<Reply, ApiErr
             "a fault needs at least one of status, delay_ms, drop",
         ));
     }
-    if rule
-        .status
-        .is_some_and(|s| StatusCode::from_u16(s).is_err() || s < 200)
-    {
+    if rule.status.is_some_and(|s| StatusCode::from_u16(s).is_err() || s < 200) {
         return Err(ApiError::bad_request(
             "status must be an HTTP status code from 200 to 599",
         ));
@@ -79,13 +76,7 @@ pub async fn stats(State(app): State<App>) -> Reply {
     Reply::ok(&json!({ "requests": requests, "total": total }))
 }
 
-const PROVIDERS: &[&str] = &[
-    "facebook",
-    "twitter",
-    "firebase_phone",
-    "firebase_email",
-    "custom",
-];
+const PROVIDERS: &[&str] = &["facebook", "twitter", "firebase_phone", "firebase_email", "custom"];
 
 pub async fn add_identity(State(app): State<App>, req: Req) -> Result<Reply, ApiError> {
     let identity: Identity = body(&req)?;

@@ -27,9 +27,7 @@ pub fn router(app: App) -> Router {
         // §2 sessions
         .route(
             "/session",
-            post(session::create)
-                .get(session::show)
-                .delete(session::destroy),
+            post(session::create).get(session::show).delete(session::destroy),
         )
         .route("/session/list", delete(session::destroy_others))
         .route("/session/{id}", delete(session::destroy_by_id))
@@ -54,10 +52,7 @@ pub fn router(app: App) -> Router {
             "/users/external/{id}",
             get(users::show_by_external).delete(users::delete_by_external),
         )
-        .route(
-            "/users/{id}",
-            get(users::show).put(users::update).delete(users::delete),
-        )
+        .route("/users/{id}", get(users::show).put(users::update).delete(users::delete))
         // §5 storage
         .route("/blobs", post(blobs::create))
         .route("/blobs/{id}", get(blobs::show).delete(blobs::delete))
@@ -81,10 +76,7 @@ pub fn router(app: App) -> Router {
         .route("/__emulator/config", get(control::config))
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn_with_state(
-            app.clone(),
-            around_every_request,
-        ))
+        .layer(middleware::from_fn_with_state(app.clone(), around_every_request))
         .with_state(app)
 }
 
@@ -131,13 +123,8 @@ impl Seen {
         Self {
             method: request.method().as_str().to_owned(),
             path: request.uri().path().to_owned(),
-            original_path: request
-                .extensions()
-                .get::<OriginalPath>()
-                .map(|p| p.0.clone()),
-            route: matched
-                .map_or("<unmatched>", MatchedPath::as_str)
-                .to_owned(),
+            original_path: request.extensions().get::<OriginalPath>().map(|p| p.0.clone()),
+            route: matched.map_or("<unmatched>", MatchedPath::as_str).to_owned(),
             kill: request.extensions().get::<ConnectionKill>().cloned(),
         }
     }
@@ -167,9 +154,10 @@ async fn before_handler(app: &App, seen: Seen) -> Option<Response> {
         std::future::pending::<()>().await;
     }
     let status = StatusCode::from_u16(fault.status?).ok()?;
-    let body = fault.body.clone().unwrap_or_else(
-        || json!({ "errors": { "base": [status.canonical_reason().unwrap_or("Injected fault")] } }),
-    );
+    let body = fault
+        .body
+        .clone()
+        .unwrap_or_else(|| json!({ "errors": { "base": [status.canonical_reason().unwrap_or("Injected fault")] } }));
     let mut response = Reply::json(status, &body).into_response();
     for (name, value) in &fault.headers {
         if let (Ok(name), Ok(value)) = (
@@ -191,9 +179,7 @@ fn cors_preflight() -> Response {
     );
     headers.insert(
         "access-control-allow-headers",
-        HeaderValue::from_static(
-            "CB-Token, CB-AuthKey, CB-SDK, Content-Type, ConnectyCube-REST-API-Version",
-        ),
+        HeaderValue::from_static("CB-Token, CB-AuthKey, CB-SDK, Content-Type, ConnectyCube-REST-API-Version"),
     );
     headers.insert("access-control-max-age", HeaderValue::from_static("86400"));
     response
@@ -218,8 +204,5 @@ fn decorate(app: &App, response: &mut Response) {
         "access-control-expose-headers",
         HeaderValue::from_static("CB-Token-ExpirationDate, Date"),
     );
-    headers.insert(
-        "connectycube-rest-api-version",
-        HeaderValue::from_static("0.1.1"),
-    );
+    headers.insert("connectycube-rest-api-version", HeaderValue::from_static("0.1.1"));
 }

@@ -23,30 +23,21 @@ impl FromRequest<App> for Req {
     async fn from_request(request: Request, _: &App) -> Result<Self, ApiError> {
         let (parts, body) = request.into_parts();
         let query = Params::from_query(parts.uri.query().unwrap_or(""));
-        let bytes = Limited::new(body, MAX_BODY_BYTES)
-            .collect()
-            .await
-            .map_err(|error| {
-                if error.is::<http_body_util::LengthLimitError>() {
-                    ApiError::base(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        format!("Request body is larger than {MAX_BODY_BYTES} bytes"),
-                    )
-                } else {
-                    ApiError::bad_request("Request body could not be read")
-                }
-            })?;
-        let content_type = parts
-            .headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok());
-        let body =
-            Params::from_body(content_type, &bytes.to_bytes()).map_err(|error| match error {
-                ParamsError::MalformedJson(detail) => {
-                    ApiError::bad_request(format!("Malformed JSON body: {detail}"))
-                }
-                ParamsError::NotAnObject => ApiError::bad_request("JSON body must be an object"),
-            })?;
+        let bytes = Limited::new(body, MAX_BODY_BYTES).collect().await.map_err(|error| {
+            if error.is::<http_body_util::LengthLimitError>() {
+                ApiError::base(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    format!("Request body is larger than {MAX_BODY_BYTES} bytes"),
+                )
+            } else {
+                ApiError::bad_request("Request body could not be read")
+            }
+        })?;
+        let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+        let body = Params::from_body(content_type, &bytes.to_bytes()).map_err(|error| match error {
+            ParamsError::MalformedJson(detail) => ApiError::bad_request(format!("Malformed JSON body: {detail}")),
+            ParamsError::NotAnObject => ApiError::bad_request("JSON body must be an object"),
+        })?;
         Ok(Self {
             headers: parts.headers,
             params: query.merge(body),

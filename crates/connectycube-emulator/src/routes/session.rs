@@ -4,7 +4,7 @@
 use axum::extract::{Path, State};
 use hyper::StatusCode;
 use rand::Rng;
-use serde_json::{Value, json};
+use serde_json::Value;
 use time::OffsetDateTime;
 
 use super::request::Req;
@@ -68,10 +68,7 @@ impl Credentials {
                     text_at(params, &[&provider, "project_id"]),
                 ),
                 _ => {
-                    return Err(ApiError::invalid(
-                        "provider",
-                        format!("'{provider}' is not supported"),
-                    ));
+                    return Err(ApiError::invalid("provider", format!("'{provider}' is not supported")));
                 }
             };
             let token = token
@@ -104,11 +101,7 @@ impl Credentials {
         if login.is_none() && email.is_none() && password.is_none() {
             return Ok(Self::None);
         }
-        Ok(Self::Password {
-            login,
-            email,
-            password,
-        })
+        Ok(Self::Password { login, email, password })
     }
 }
 
@@ -127,12 +120,7 @@ fn check_application(app: &AppState, params: &Params) -> Result<(), ApiError> {
 
 /// Checks the legacy signature when one is sent (or required), and that the signed
 /// (timestamp, nonce) is fresh and unused.
-fn check_signature(
-    app: &AppState,
-    store: &mut Store,
-    params: &Params,
-    now: OffsetDateTime,
-) -> Result<(), ApiError> {
+fn check_signature(app: &AppState, store: &mut Store, params: &Params, now: OffsetDateTime) -> Result<(), ApiError> {
     let Some(signature) = params.text("signature") else {
         return if app.config.require_signature {
             Err(ApiError::unexpected_signature())
@@ -140,11 +128,7 @@ fn check_signature(
             Ok(())
         };
     };
-    if !signature::verify(
-        &app.config.auth_secret,
-        &signature::string_to_sign(params),
-        &signature,
-    ) {
+    if !signature::verify(&app.config.auth_secret, &signature::string_to_sign(params), &signature) {
         return Err(ApiError::unexpected_signature());
     }
     let timestamp = params
@@ -158,10 +142,7 @@ fn check_signature(
         .text("nonce")
         .ok_or_else(|| ApiError::invalid("nonce", "cannot be blank"))?;
     if !store.claim_nonce(timestamp, &nonce, now) {
-        return Err(ApiError::invalid(
-            "nonce",
-            "has already been used with this timestamp",
-        ));
+        return Err(ApiError::invalid("nonce", "has already been used with this timestamp"));
     }
     Ok(())
 }
@@ -186,10 +167,7 @@ fn sign_in(
         Credentials::None => Ok(None),
         Credentials::Guest { full_name } => {
             let mut user = User::new(now);
-            user.login = Some(format!(
-                "guest_login_{}",
-                hex::encode(rand::rng().random::<[u8; 10]>())
-            ));
+            user.login = Some(format!("guest_login_{}", hex::encode(rand::rng().random::<[u8; 10]>())));
             user.full_name = full_name.map(|n| n.trim().to_owned());
             user.phone = Some(String::new());
             user.is_guest = Some(true);
@@ -201,25 +179,11 @@ fn sign_in(
             token,
             secret,
             project_id,
-        } => sign_in_identity(
-            store,
-            &provider,
-            &token,
-            secret.as_deref(),
-            project_id.as_deref(),
-            now,
-        )
-        .map(Some),
-        Credentials::Password {
-            login,
-            email,
-            password,
-        } => {
+        } => sign_in_identity(store, &provider, &token, secret.as_deref(), project_id.as_deref(), now).map(Some),
+        Credentials::Password { login, email, password } => {
             // Custom Identity Provider: the login carries the external token.
             if let Some(token) = &login {
-                let registered = store
-                    .identities
-                    .contains_key(&("custom".to_owned(), token.clone()));
+                let registered = store.identities.contains_key(&("custom".to_owned(), token.clone()));
                 if registered || app.config.custom_identity_provider {
                     if password.is_none() {
                         return Err(ApiError::invalid("password", "cannot be blank"));
@@ -227,8 +191,7 @@ fn sign_in(
                     return sign_in_identity(store, "custom", token, None, None, now).map(Some);
                 }
             }
-            let password =
-                password.ok_or_else(|| ApiError::invalid("password", "cannot be blank"))?;
+            let password = password.ok_or_else(|| ApiError::invalid("password", "cannot be blank"))?;
             let existing = match (&login, &email) {
                 (Some(login), _) => store.user_by_login(login, now),
                 (None, Some(email)) => store.user_by_email(email, now),
@@ -286,14 +249,8 @@ fn sign_in_identity(
         .get(&(provider.to_owned(), token.to_owned()))
         .cloned()
         .ok_or_else(rejected)?;
-    if identity
-        .secret
-        .as_deref()
-        .is_some_and(|s| Some(s) != secret)
-        || identity
-            .project_id
-            .as_deref()
-            .is_some_and(|p| Some(p) != project_id)
+    if identity.secret.as_deref().is_some_and(|s| Some(s) != secret)
+        || identity.project_id.as_deref().is_some_and(|p| Some(p) != project_id)
     {
         return Err(rejected());
     }
@@ -334,15 +291,9 @@ fn session_reply(
     status: StatusCode,
     now: OffsetDateTime,
 ) -> Result<Reply, ApiError> {
-    let session = store
-        .session_by_id(session_id)
-        .ok_or_else(ApiError::session_missing)?;
+    let session = store.session_by_id(session_id).ok_or_else(ApiError::session_missing)?;
     let user = session.user_id.and_then(|id| store.user(id, now));
-    Ok(Reply::json(
-        status,
-        &json!({ "session": session.view(app.config.app_id, user) }),
-    )
-    .expires(Some(session.expires_at)))
+    Ok(Reply::wrapped(status, "session", &session.view(app.config.app_id, user)).expires(Some(session.expires_at)))
 }
 
 pub async fn create(State(app): State<App>, req: Req) -> Result<Reply, ApiError> {
@@ -385,11 +336,7 @@ pub async fn destroy(State(app): State<App>, req: Req) -> Result<Reply, ApiError
 }
 
 /// `DELETE /session/{id}`: one of the caller's own sessions (the current one included).
-pub async fn destroy_by_id(
-    State(app): State<App>,
-    Path(id): Path<String>,
-    req: Req,
-) -> Result<Reply, ApiError> {
+pub async fn destroy_by_id(State(app): State<App>, Path(id): Path<String>, req: Req) -> Result<Reply, ApiError> {
     let now = app.clock.now();
     let mut store = app.store(now);
     let caller = auth::caller(&mut store, &req.headers, now)?;
@@ -435,17 +382,12 @@ pub async fn login(State(app): State<App>, req: Req) -> Result<Reply, ApiError> 
         }
         credentials => credentials,
     };
-    let user_id = sign_in(&app, &mut store, credentials, UnknownLogin::Refuse, now)?
-        .ok_or_else(ApiError::unauthorized)?;
+    let user_id =
+        sign_in(&app, &mut store, credentials, UnknownLogin::Refuse, now)?.ok_or_else(ApiError::unauthorized)?;
     store.set_session_user(caller.session.id, Some(user_id), now);
     store.touch_user(user_id, now);
-    let user = store
-        .user(user_id, now)
-        .ok_or_else(ApiError::user_not_found)?;
-    Ok(
-        Reply::json(StatusCode::ACCEPTED, &json!({ "user": user.view() }))
-            .expires(caller.expires_at()),
-    )
+    let user = store.user(user_id, now).ok_or_else(ApiError::user_not_found)?;
+    Ok(Reply::wrapped(StatusCode::ACCEPTED, "user", &user.view()).expires(caller.expires_at()))
 }
 
 /// `DELETE /login`: back to an application session; the token stays.

@@ -12,9 +12,10 @@ use crate::params::{Params, list_items, scalar_text};
 use crate::reply::Reply;
 use crate::search::{V1Filter, V2Query, apply_v1_order};
 use crate::state::App;
-use crate::store::{Email, PasswordHash, Store, User};
+use crate::store::{Email, PasswordHash, Store, User, UserView};
 use crate::timefmt::iso_seconds;
 use crate::users_input::{apply_profile, user_object, validate_password};
+use serde::Serialize;
 
 /// A user counts as online for this long after their last request.
 const ONLINE_WINDOW: Duration = Duration::minutes(5);
@@ -22,8 +23,7 @@ const V1_DEFAULT_PER_PAGE: usize = 10;
 const V1_MAX_PER_PAGE: usize = 100;
 
 fn user_reply(status: StatusCode, user: &User, caller: Option<&Caller>) -> Reply {
-    Reply::json(status, &json!({ "user": user.view() }))
-        .expires(caller.and_then(Caller::expires_at))
+    Reply::wrapped(status, "user", &user.view()).expires(caller.and_then(Caller::expires_at))
 }
 
 fn required(params: &Params, key: &str) -> Result<String, ApiError> {
@@ -31,6 +31,29 @@ fn required(params: &Params, key: &str) -> Result<String, ApiError> {
         .text(key)
         .filter(|t| !t.trim().is_empty())
         .ok_or_else(|| ApiError::invalid(key, "cannot be blank"))
+}
+
+#[derive(Serialize)]
+struct WrappedUser<'a> {
+    user: UserView<'a>,
+}
+
+/// The v1 list envelope; items are wrapped in `{"user":…}`.
+#[derive(Serialize)]
+struct V1Page<'a> {
+    current_page: usize,
+    per_page: usize,
+    total_entries: usize,
+    items: Vec<WrappedUser<'a>>,
+}
+
+/// The v2 envelope; items are not wrapped.
+#[derive(Serialize)]
+struct V2Page<'a> {
+    limit: usize,
+    skip: usize,
+    total_entries: usize,
+    items: Vec<UserView<'a>>,
 }
 
 /// `POST /users`: with a session, or with only `CB-AuthKey`.
@@ -52,10 +75,7 @@ pub async fn sign_up(State(app): State<App>, req: Req) -> Result<Reply, ApiError
     if user.login.is_none() && user.email.is_none() {
         return Err(ApiError::invalid("base", "login or email required"));
     }
-    let password = fields
-        .get("password")
-        .and_then(scalar_text)
-        .filter(|p| !p.is_empty());
+    let password = fields.get("password").and_then(scalar_text).filter(|p| !p.is_empty());
     let password = password.ok_or_else(|| ApiError::invalid("password", "cannot be blank"))?;
     user.password = Some(PasswordHash::new(&validate_password(&password)?));
     let id = store.insert_user(user)?;
@@ -64,12 +84,7 @@ pub async fn sign_up(State(app): State<App>, req: Req) -> Result<Reply, ApiError
 }
 
 /// The caller's own user, or why `id` is not it (404 unknown, 403 someone else).
-fn own_user(
-    store: &Store,
-    caller: &Caller,
-    id: Option<i64>,
-    now: OffsetDateTime,
-) -> Result<i64, ApiError> {
+fn own_user(store: &Store, caller: &Caller, id: Option<i64>, now: OffsetDateTime) -> Result<i64, ApiError> {
     let me = caller.user_id()?;
     let id = id
         .filter(|id| store.user(*id, now).is_some())
@@ -80,26 +95,15 @@ fn own_user(
     Ok(id)
 }
 
-pub async fn update(
-    State(app): State<App>,
-    Path(id): Path<String>,
-    req: Req,
-) -> Result<Reply, ApiError> {
+pub async fn update(State(app): State<App>, Path(id): Path<String>, req: Req) -> Result<Reply, ApiError> {
     let now = app.clock.now();
     let mut store = app.store(now);
     let caller = auth::caller(&mut store, &req.headers, now)?;
     let id = own_user(&store, &caller, id.parse().ok(), now)?;
     let fields = user_object(&req.params)?;
-    let mut user = store
-        .user(id, now)
-        .ok_or_else(ApiError::user_not_found)?
-        .clone();
+    let mut user = store.user(id, now).ok_or_else(ApiError::user_not_found)?.clone();
     apply_profile(&mut user, fields)?;
-    if let Some(password) = fields
-        .get("password")
-        .and_then(scalar_text)
-        .filter(|p| !p.is_empty())
-    {
+    if let Some(password) = fields.get("password").and_then(scalar_text).filter(|p| !p.is_empty()) {
         // Dart 2.x sends `oldPassword`; the documented name is `old_password`.
         let old = ["old_password", "oldPassword"]
             .iter()
@@ -118,11 +122,7 @@ pub async fn update(
     Ok(user_reply(StatusCode::OK, user, Some(&caller)))
 }
 
-pub async fn delete(
-    State(app): State<App>,
-    Path(id): Path<String>,
-    req: Req,
-) -> Result<Reply, ApiError> {
+pub async fn delete(State(app): State<App>, Path(id): Path<String>, req: Req) -> Result<Reply, ApiError> {
     let now = app.clock.now();
     let mut store = app.store(now);
     let caller = auth::caller(&mut store, &req.headers, now)?;
@@ -136,10 +136,7 @@ fn by_external(store: &Store, external: &str, now: OffsetDateTime) -> Option<i64
     store
         .users(now)
         .into_iter()
-        .find(|u| {
-            u.external_id.as_deref() == Some(external)
-                || (number.is_some() && u.external_user_id == number)
-        })
+        .find(|u| u.external_id.as_deref() == Some(external) || (number.is_some() && u.external_user_id == number))
         .map(|u| u.id)
 }
 
@@ -157,11 +154,7 @@ pub async fn delete_by_external(
     Ok(Reply::empty())
 }
 
-pub async fn show(
-    State(app): State<App>,
-    Path(id): Path<String>,
-    req: Req,
-) -> Result<Reply, ApiError> {
+pub async fn show(State(app): State<App>, Path(id): Path<String>, req: Req) -> Result<Reply, ApiError> {
     let now = app.clock.now();
     let mut store = app.store(now);
     let caller = auth::caller(&mut store, &req.headers, now)?;
@@ -208,15 +201,11 @@ fn first_where(store: &Store, now: OffsetDateTime, pred: impl Fn(&User) -> bool)
 }
 
 pub async fn by_login(State(app): State<App>, req: Req) -> Result<Reply, ApiError> {
-    lookup(&app, &req, "login", |s, v, now| {
-        s.user_by_login(v, now).map(|u| u.id)
-    })
+    lookup(&app, &req, "login", |s, v, now| s.user_by_login(v, now).map(|u| u.id))
 }
 
 pub async fn by_email(State(app): State<App>, req: Req) -> Result<Reply, ApiError> {
-    lookup(&app, &req, "email", |s, v, now| {
-        s.user_by_email(v, now).map(|u| u.id)
-    })
+    lookup(&app, &req, "email", |s, v, now| s.user_by_email(v, now).map(|u| u.id))
 }
 
 pub async fn by_facebook_id(State(app): State<App>, req: Req) -> Result<Reply, ApiError> {
@@ -238,7 +227,7 @@ pub async fn by_phone(State(app): State<App>, req: Req) -> Result<Reply, ApiErro
     })
 }
 
-/// The v1 list envelope: `{"current_page","per_page","total_entries","items":[{"user":…}]}`.
+/// Pages a v1 list: `page` from 1, `per_page` 1..=100 (default 10).
 fn v1_page(params: &Params, users: &[&User], caller: &Caller) -> Result<Reply, ApiError> {
     let number = |key: &str, default: usize| -> Result<usize, ApiError> {
         match params.text(key) {
@@ -251,13 +240,18 @@ fn v1_page(params: &Params, users: &[&User], caller: &Caller) -> Result<Reply, A
     };
     let page = number("page", 1)?.max(1);
     let per_page = number("per_page", V1_DEFAULT_PER_PAGE)?.clamp(1, V1_MAX_PER_PAGE);
-    let items: Vec<Value> = users
+    let items = users
         .iter()
         .skip((page - 1).saturating_mul(per_page))
         .take(per_page)
-        .map(|u| json!({ "user": u.view() }))
+        .map(|u| WrappedUser { user: u.view() })
         .collect();
-    let body = json!({ "current_page": page, "per_page": per_page, "total_entries": users.len(), "items": items });
+    let body = V1Page {
+        current_page: page,
+        per_page,
+        total_entries: users.len(),
+        items,
+    };
     Ok(Reply::ok(&body).expires(caller.expires_at()))
 }
 
@@ -289,11 +283,7 @@ pub async fn by_tags(State(app): State<App>, req: Req) -> Result<Reply, ApiError
     let users: Vec<&User> = store
         .users(now)
         .into_iter()
-        .filter(|u| {
-            u.tags
-                .iter()
-                .any(|t| tags.iter().any(|w| w.eq_ignore_ascii_case(t)))
-        })
+        .filter(|u| u.tags.iter().any(|t| tags.iter().any(|w| w.eq_ignore_ascii_case(t))))
         .collect();
     v1_page(&req.params, &users, &caller)
 }
@@ -345,19 +335,20 @@ pub async fn search_v2(State(app): State<App>, req: Req) -> Result<Reply, ApiErr
     let mut store = app.store(now);
     let caller = auth::caller(&mut store, &req.headers, now)?;
     let query = V2Query::parse(&req.params)?;
-    let mut users: Vec<&User> = store
-        .users(now)
-        .into_iter()
-        .filter(|u| query.matches(u))
-        .collect();
+    let mut users: Vec<&User> = store.users(now).into_iter().filter(|u| query.matches(u)).collect();
     query.sort(&mut users);
-    let items: Vec<_> = users
+    let items = users
         .iter()
         .skip(query.offset)
         .take(query.limit)
         .map(|u| u.view())
         .collect();
-    let body = json!({ "limit": query.limit, "skip": query.offset, "total_entries": users.len(), "items": items });
+    let body = V2Page {
+        limit: query.limit,
+        skip: query.offset,
+        total_entries: users.len(),
+        items,
+    };
     Ok(Reply::ok(&body).expires(caller.expires_at()))
 }
 
@@ -371,11 +362,7 @@ pub async fn online(State(app): State<App>, req: Req) -> Result<Reply, ApiError>
         .into_iter()
         .filter(|u| u.last_request_at.is_some_and(|t| t + ONLINE_WINDOW > now))
         .collect();
-    if req
-        .params
-        .text("count")
-        .is_some_and(|c| c == "true" || c == "1")
-    {
+    if req.params.text("count").is_some_and(|c| c == "true" || c == "1") {
         return Ok(Reply::ok(&json!({ "count": users.len() })).expires(caller.expires_at()));
     }
     let number = |key: &str, default: usize| {
@@ -391,7 +378,7 @@ pub async fn online(State(app): State<App>, req: Req) -> Result<Reply, ApiError>
         .take(limit)
         .map(|u| u.view())
         .collect();
-    Ok(Reply::ok(&json!({ "users": items })).expires(caller.expires_at()))
+    Ok(Reply::wrapped(StatusCode::OK, "users", &items).expires(caller.expires_at()))
 }
 
 /// `GET /users/password/reset?email=` and `POST /users/password/reset {"email"}`.
@@ -400,10 +387,7 @@ pub async fn reset_password(State(app): State<App>, req: Req) -> Result<Reply, A
     let mut store = app.store(now);
     let caller = auth::caller(&mut store, &req.headers, now)?;
     if app.config.disable_password_reset {
-        return Err(ApiError::invalid(
-            "base",
-            "Reset password by email is disabled",
-        ));
+        return Err(ApiError::invalid("base", "Reset password by email is disabled"));
     }
     let email = required(&req.params, "email")?;
     // An unknown address answers the same, so the endpoint does not reveal who has an account.
