@@ -1,7 +1,7 @@
 //! `cargo xtask <command>`: the one entry point for everything beyond `cargo build`.
 //!
 //! - `test`            formatting, clippy, every Rust test, then the official JS SDK run
-//!                     against the emulator (what CI runs)
+//!   against the emulator (what CI runs)
 //! - `emulator [ARGS]` build and run the emulator (arguments go to it)
 //! - `js-compat`       only the JS SDK compatibility test
 //! - `bench-emulator`  the emulator's throughput/latency benchmark (release build)

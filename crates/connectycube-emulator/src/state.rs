@@ -54,11 +54,15 @@ impl AppState {
         *self.stats.lock().entry(route).or_insert(0) += 1;
     }
 
-    /// The fault the next request to `path` gets, if a rule matches; spends one use of it.
-    pub fn take_fault(&self, method: &str, path: &str) -> Option<FaultRule> {
+    /// The fault the next request gets, if a rule matches; spends one use of it. A prefix
+    /// matches the path as sent or without `.json`, and a `.json` prefix matches bare paths.
+    pub fn take_fault(&self, method: &str, bare_path: &str, sent_path: &str) -> Option<FaultRule> {
         let mut rules = self.faults.lock();
         let index = rules.iter().position(|rule| {
-            path.starts_with(&rule.path_prefix) && rule.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method))
+            let prefix = rule.path_prefix.as_str();
+            let bare_prefix = prefix.strip_suffix(".json").unwrap_or(prefix);
+            (sent_path.starts_with(prefix) || bare_path.starts_with(bare_prefix))
+                && rule.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method))
         })?;
         let rule = &mut rules[index];
         rule.times = rule.times.saturating_sub(1);

@@ -1,4 +1,8 @@
 //! `rest-api.md` §2 and §6: session creation, signatures, lifetime, rights, login/logout.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test helpers: a panic is the test failing, with its message"
+)]
 
 mod common;
 

@@ -1,4 +1,8 @@
 //! `rest-api.md` §3 and §4: sign-up, update, delete, lookups, searches, password reset.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test helpers: a panic is the test failing, with its message"
+)]
 
 mod common;
 

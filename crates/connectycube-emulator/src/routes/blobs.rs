@@ -118,12 +118,24 @@ pub async fn create(State(app): State<App>, req: Req) -> Result<Reply, ApiError>
 }
 
 /// The S3-like upload: a multipart form with the `params` fields and a `file` part.
-pub async fn upload(State(app): State<App>, mut form: Multipart) -> Result<Reply, ApiError> {
+pub async fn upload(
+    State(app): State<App>,
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Reply, ApiError> {
+    let mut form = form.map_err(|e| ApiError::bad_request(format!("Expected a multipart form: {}", e.body_text())))?;
     let mut key = None;
     let mut signature = None;
     let mut file = None;
-    let bad_form =
-        |e: axum::extract::multipart::MultipartError| ApiError::bad_request(format!("Malformed multipart form: {e}"));
+    let bad_form = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::base(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("File is larger than {MAX_UPLOAD_BYTES} bytes"),
+            )
+        } else {
+            ApiError::bad_request(format!("Malformed multipart form: {}", e.body_text()))
+        }
+    };
     while let Some(field) = form.next_field().await.map_err(bad_form)? {
         match field.name().unwrap_or("") {
             "key" => key = Some(field.text().await.map_err(bad_form)?),

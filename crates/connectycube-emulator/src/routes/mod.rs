@@ -137,12 +137,8 @@ async fn before_handler(app: &App, seen: Seen) -> Option<Response> {
     }
     let method = seen.method.as_str();
     app.count_request(format!("{method} {}", seen.route));
-    // A rule for `/users/v2.json` also catches `/users/v2`, and the reverse.
-    let fault = seen
-        .original_path
-        .as_deref()
-        .and_then(|original| app.take_fault(method, original))
-        .or_else(|| app.take_fault(method, &seen.path))?;
+    let sent_path = seen.original_path.as_deref().unwrap_or(&seen.path);
+    let fault = app.take_fault(method, &seen.path, sent_path)?;
     if let Some(ms) = fault.delay_ms {
         tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
     }

@@ -47,8 +47,19 @@ fn truthy(value: &Value) -> bool {
     }
 }
 
-fn text_at(params: &Params, path: &[&str]) -> Option<String> {
-    params.path(path).and_then(scalar_text)
+/// A credential value: absent, null and "" are `None`; objects and arrays are a 422,
+/// never silently an application session.
+fn text_at(params: &Params, path: &[&str]) -> Result<Option<String>, ApiError> {
+    match params.path(path) {
+        None => Ok(None),
+        Some(value) => match scalar_text(value) {
+            Some(text) => Ok(Some(text).filter(|t| !t.is_empty())),
+            None => Err(ApiError::invalid(
+                path.last().copied().unwrap_or("base"),
+                "must be a string",
+            )),
+        },
+    }
 }
 
 impl Credentials {
@@ -58,22 +69,20 @@ impl Credentials {
         if let Some(provider) = params.text("provider") {
             let (token, secret, project_id) = match provider.as_str() {
                 "facebook" | "twitter" => (
-                    text_at(params, &["keys", "token"]),
-                    text_at(params, &["keys", "secret"]),
+                    text_at(params, &["keys", "token"])?,
+                    text_at(params, &["keys", "secret"])?,
                     None,
                 ),
                 "firebase_phone" | "firebase_email" => (
-                    text_at(params, &[&provider, "access_token"]),
+                    text_at(params, &[&provider, "access_token"])?,
                     None,
-                    text_at(params, &[&provider, "project_id"]),
+                    text_at(params, &[&provider, "project_id"])?,
                 ),
                 _ => {
                     return Err(ApiError::invalid("provider", format!("'{provider}' is not supported")));
                 }
             };
-            let token = token
-                .filter(|t| !t.is_empty())
-                .ok_or_else(|| ApiError::invalid("token", "cannot be blank"))?;
+            let token = token.ok_or_else(|| ApiError::invalid("token", "cannot be blank"))?;
             return Ok(Self::Provider {
                 provider,
                 token,
@@ -81,11 +90,10 @@ impl Credentials {
                 project_id,
             });
         }
-        let field = |name: &str| -> Option<String> {
-            let from = |path: &[&str]| text_at(params, path).filter(|t| !t.is_empty());
+        let field = |name: &str| -> Result<Option<String>, ApiError> {
             match user_at {
-                Some(outer) => from(&[outer, name]),
-                None => from(&[name]).or_else(|| from(&["user", name])),
+                Some(outer) => text_at(params, &[outer, name]),
+                None => Ok(text_at(params, &[name])?.or(text_at(params, &["user", name])?)),
             }
         };
         let user = user_at.and_then(|outer| params.get(outer));
@@ -94,10 +102,10 @@ impl Credentials {
         }
         if user.and_then(|u| u.get("guest")).is_some_and(truthy) {
             return Ok(Self::Guest {
-                full_name: field("full_name"),
+                full_name: field("full_name")?,
             });
         }
-        let (login, email, password) = (field("login"), field("email"), field("password"));
+        let (login, email, password) = (field("login")?, field("email")?, field("password")?);
         if login.is_none() && email.is_none() && password.is_none() {
             return Ok(Self::None);
         }
