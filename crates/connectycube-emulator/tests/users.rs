@@ -487,13 +487,11 @@ async fn v2_search_fields_operators_paging_and_sorting() {
     let body = search("phone=4723642&last_request_at[lte]=2000-01-01T00:00:00Z".into()).await;
     assert_eq!(body["total_entries"], json!(0));
 
+    // The rules themselves are unit-tested in `search.rs`; here, that a broken query is a
+    // 422 JSON error over HTTP.
     for invalid in [
         "login[nin][]=admin19",
-        "user_tags[nin][]=guest",
         "last_request_at=2018-12-06T09:21:41Z",
-        "created_at[gte]=1690886495",
-        "login[start_with]=vip",
-        "id[gt]=5",
         "nickname=x",
         "",
     ] {
