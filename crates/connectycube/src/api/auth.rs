@@ -1,0 +1,157 @@
+//! Sessions (`rest-api.md` §2): create, sign in and out, destroy, delete, inspect, inject.
+
+use std::sync::Arc;
+
+use connectycube_models::{Credentials, Secret, Session, User, decode_session, decode_user, nest_params};
+use connectycube_transport::Method;
+use time::OffsetDateTime;
+
+use crate::client::Inner;
+use crate::error::{Error, Result};
+use crate::http::request::{ApiRequest, Auth, Repeat};
+use crate::session::ActiveSession;
+use crate::session::manager::Need;
+
+/// Session operations; from [`crate::ConnectyCube::auth`].
+#[derive(Clone)]
+pub struct AuthClient {
+    inner: Arc<Inner>,
+}
+
+impl AuthClient {
+    pub(crate) fn new(inner: Arc<Inner>) -> Self {
+        Self { inner }
+    }
+
+    /// `POST /session`: an application session (`None`), or a user session for the
+    /// credentials (login or email + password, guest, Custom Identity Provider token,
+    /// Facebook, Twitter, Firebase phone or email). The new session becomes the client's
+    /// session — except that an application session never replaces a live user session.
+    pub async fn create_session(&self, credentials: Option<Credentials>) -> Result<ActiveSession> {
+        let session = self.inner.create_session(credentials.as_ref()).await?;
+        self.inner
+            .sessions
+            .install(session.clone(), credentials.as_ref(), self.inner.clock.server_now());
+        Ok(session)
+    }
+
+    /// `POST /login`: signs a user in on the current session (an application session is
+    /// created first when there is none); the token stays the same.
+    pub async fn sign_in(&self, credentials: Credentials) -> Result<User> {
+        let live = self
+            .inner
+            .sessions
+            .live(self.inner.clock.server_now(), self.inner.expiry_margin());
+        if live.is_none() {
+            let session = self.inner.create_session(None).await?;
+            self.inner.sessions.inject(session);
+        }
+        let request = ApiRequest::new(Method::POST, "/login", Auth::Session(Need::Any))
+            .json(nest_params(&credentials.login_params()))
+            // Signing in again with the same credentials changes nothing.
+            .repeat(Repeat::Safe);
+        let answer = self.inner.execute(request).await?;
+        let user = decode_user(&answer.response.body).map_err(|e| Error::decode(&e))?;
+        if let Some(session) = &answer.session {
+            self.inner
+                .sessions
+                .set_user(&session.token, Some(user.clone()), Some(&credentials));
+        }
+        Ok(user)
+    }
+
+    /// `DELETE /login`: the session continues as an application session.
+    pub async fn sign_out(&self) -> Result<()> {
+        let Some(session) = self
+            .inner
+            .sessions
+            .live(self.inner.clock.server_now(), time::Duration::ZERO)
+        else {
+            self.inner.sessions.clear();
+            return Ok(());
+        };
+        let request = ApiRequest::new(Method::DELETE, "/login", Auth::Session(Need::Any));
+        match self.inner.execute(request).await {
+            Ok(_) => {
+                self.inner.sessions.set_user(&session.token, None, None);
+                Ok(())
+            }
+            // Already gone on the server: signed out all the same.
+            Err(Error::SessionExpired) => {
+                self.inner.sessions.clear();
+                Ok(())
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// `GET /session`: the session as the server sees it (with the user, for a user session).
+    pub async fn get_session(&self) -> Result<Session> {
+        let answer = self.inner.execute(ApiRequest::get("/session", Need::Any)).await?;
+        decode_session(&answer.response.body).map_err(|e| Error::decode(&e))
+    }
+
+    /// `DELETE /session`: ends the session on the server and forgets it here.
+    pub async fn destroy_session(&self) -> Result<()> {
+        if self
+            .inner
+            .sessions
+            .live(self.inner.clock.server_now(), time::Duration::ZERO)
+            .is_some()
+        {
+            let request = ApiRequest::new(Method::DELETE, "/session", Auth::Session(Need::Any));
+            match self.inner.execute(request).await {
+                Ok(_) | Err(Error::SessionExpired) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        self.inner.sessions.clear();
+        Ok(())
+    }
+
+    /// `DELETE /session/{id}`: one of the signed-in user's sessions (on another device).
+    pub async fn delete_session(&self, session_id: u64) -> Result<()> {
+        let request = ApiRequest::new(
+            Method::DELETE,
+            format!("/session/{session_id}"),
+            Auth::Session(Need::Any),
+        );
+        self.inner.execute(request).await.map(drop)
+    }
+
+    /// `DELETE /session/list`: every session of the signed-in user but this one.
+    pub async fn delete_other_sessions(&self) -> Result<()> {
+        let request = ApiRequest::new(Method::DELETE, "/session/list", Auth::Session(Need::User));
+        self.inner.execute(request).await.map(drop)
+    }
+
+    /// Uses a token the app already holds (from its backend or storage). With an unknown
+    /// expiry the token is trusted until the server refuses it.
+    pub fn set_session(&self, token: impl Into<Secret>, expires_at: Option<OffsetDateTime>, user_id: Option<u64>) {
+        self.inner.sessions.inject(ActiveSession {
+            token: token.into(),
+            expires_at,
+            user_id,
+            user: None,
+            session_id: None,
+        });
+    }
+
+    /// The session in use, if any.
+    pub fn active_session(&self) -> Option<ActiveSession> {
+        self.inner.sessions.current()
+    }
+
+    /// Whether the session in use is still live by its known expiry (no network call).
+    pub fn is_session_valid(&self) -> bool {
+        self.inner
+            .sessions
+            .live(self.inner.clock.server_now(), time::Duration::ZERO)
+            .is_some()
+    }
+
+    /// The token in use, if any.
+    pub fn token(&self) -> Option<Secret> {
+        self.inner.sessions.current().map(|s| s.token)
+    }
+}

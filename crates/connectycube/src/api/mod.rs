@@ -1,0 +1,9 @@
+//! One handle per API area, each owning a share of the client (cheap to clone, `'static`).
+
+mod auth;
+mod storage;
+mod users;
+
+pub use auth::AuthClient;
+pub use storage::{StorageClient, Upload};
+pub use users::UsersClient;

@@ -1,0 +1,172 @@
+//! Files, as far as avatars need them (`rest-api.md` §5): upload (create → upload form →
+//! complete), private and public URLs, set the avatar.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use connectycube_models::{
+    Blob, UploadForm, User, UserFields, UserUpdate, complete_blob_body, decode_blob, new_blob_body,
+};
+use connectycube_transport::{FilePart, Method, MultipartBody, ProgressFn};
+
+use crate::api::UsersClient;
+use crate::client::Inner;
+use crate::error::{Error, Result};
+use crate::http::request::{ApiRequest, Auth, Body, Repeat};
+use crate::session::manager::Need;
+
+/// A file to upload.
+#[derive(Clone)]
+pub struct Upload {
+    pub data: Bytes,
+    pub name: String,
+    pub content_type: String,
+    /// Public files are readable without a token (`public_url`); private ones need one.
+    pub public: bool,
+    /// Called with (bytes sent, total bytes) as the upload goes.
+    pub progress: Option<ProgressFn>,
+}
+
+impl Upload {
+    pub fn new(data: impl Into<Bytes>, name: impl Into<String>, content_type: impl Into<String>) -> Self {
+        Self {
+            data: data.into(),
+            name: name.into(),
+            content_type: content_type.into(),
+            public: false,
+            progress: None,
+        }
+    }
+
+    pub fn public(mut self, public: bool) -> Self {
+        self.public = public;
+        self
+    }
+
+    pub fn on_progress(mut self, progress: impl Fn(u64, u64) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Arc::new(progress));
+        self
+    }
+}
+
+impl std::fmt::Debug for Upload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Upload")
+            .field("bytes", &self.data.len())
+            .field("name", &self.name)
+            .field("content_type", &self.content_type)
+            .field("public", &self.public)
+            .finish()
+    }
+}
+
+/// Storage operations; from [`crate::ConnectyCube::storage`].
+#[derive(Clone)]
+pub struct StorageClient {
+    inner: Arc<Inner>,
+}
+
+impl StorageClient {
+    pub(crate) fn new(inner: Arc<Inner>) -> Self {
+        Self { inner }
+    }
+
+    /// Uploads a file: `POST /blobs`, the upload form it returns, `PUT /blobs/{id}/complete`.
+    pub async fn upload(&self, upload: Upload) -> Result<Blob> {
+        if upload.name.trim().is_empty() {
+            return Err(Error::InvalidInput("a file needs a name".into()));
+        }
+        let size = upload.data.len() as u64;
+        let create = ApiRequest::new(Method::POST, "/blobs", Auth::Session(Need::User))
+            .json(new_blob_body(&upload.name, &upload.content_type, upload.public))
+            .repeat(Repeat::OnlyIfNotSent);
+        let answer = self.inner.execute(create).await?;
+        let mut blob = decode_blob(&answer.response.body).map_err(|e| Error::decode(&e))?;
+        let params = blob
+            .blob_object_access
+            .as_ref()
+            .map(|access| access.params.clone())
+            .ok_or_else(|| Error::Decode("the new blob has no upload form".into()))?;
+        let form = UploadForm::parse(&params).map_err(|e| Error::Decode(format!("upload form: {e}")))?;
+        let mut send = ApiRequest::new(Method::POST, form.url, Auth::None).repeat(Repeat::Safe);
+        send.body = Body::Multipart(MultipartBody {
+            fields: form.fields,
+            file: FilePart {
+                field_name: "file".into(),
+                file_name: upload.name.clone(),
+                content_type: upload.content_type.clone(),
+                data: upload.data,
+                progress: upload.progress,
+            },
+        });
+        self.inner.execute(send).await?;
+        let complete = ApiRequest::new(
+            Method::PUT,
+            format!("/blobs/{}/complete", blob.id),
+            Auth::Session(Need::User),
+        )
+        .json(complete_blob_body(size));
+        self.inner.execute(complete).await?;
+        blob.size = Some(size);
+        blob.blob_object_access = None;
+        Ok(blob)
+    }
+
+    /// Reads a file from disk and uploads it.
+    pub async fn upload_file(
+        &self,
+        path: impl AsRef<std::path::Path>,
+        content_type: &str,
+        public: bool,
+    ) -> Result<Blob> {
+        let path = path.as_ref().to_owned();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "file".into());
+        let data = tokio::task::spawn_blocking(move || std::fs::read(path))
+            .await
+            .map_err(|_| Error::Cancelled)?
+            .map_err(|e| Error::InvalidInput(format!("cannot read the file: {e}")))?;
+        self.upload(Upload::new(data, name, content_type).public(public)).await
+    }
+
+    /// `{api}/blobs/{uid}?token={token}`: a private file, readable with the current
+    /// session. `SessionExpired` when there is no live session.
+    pub fn private_url(&self, uid: &str) -> Result<String> {
+        let session = self
+            .inner
+            .sessions
+            .live(self.inner.clock.server_now(), time::Duration::ZERO)
+            .ok_or(Error::SessionExpired)?;
+        let token = percent_encoding::utf8_percent_encode(session.token.expose(), percent_encoding::NON_ALPHANUMERIC);
+        Ok(format!(
+            "{}/blobs/{}?token={token}",
+            self.inner.config.api_endpoint,
+            encode_segment(uid)
+        ))
+    }
+
+    /// `{api}/blobs/{uid}`: a public file.
+    pub fn public_url(&self, uid: &str) -> String {
+        format!("{}/blobs/{}", self.inner.config.api_endpoint, encode_segment(uid))
+    }
+
+    /// Uploads an image and makes it the signed-in user's avatar.
+    pub async fn set_avatar(&self, upload: Upload) -> Result<(Blob, User)> {
+        let blob = self.upload(upload).await?;
+        let update = UserUpdate {
+            fields: UserFields {
+                avatar: Some(blob.uid.clone()),
+                ..UserFields::default()
+            },
+            ..UserUpdate::default()
+        };
+        let user = UsersClient::new(self.inner.clone()).update(update).await?;
+        Ok((blob, user))
+    }
+}
+
+fn encode_segment(segment: &str) -> String {
+    percent_encoding::utf8_percent_encode(segment, percent_encoding::NON_ALPHANUMERIC).to_string()
+}

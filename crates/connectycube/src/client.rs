@@ -1,0 +1,261 @@
+//! [`ConnectyCube`]: the client apps hold. Cheap to clone; clones share one connection
+//! pool and one session.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use connectycube_models::{Credentials, Secret, decode_session};
+use connectycube_transport::{ReqwestTransport, Transport, TransportConfig};
+
+use crate::api::{AuthClient, StorageClient, UsersClient};
+use crate::config::{Config, DEFAULT_API_ENDPOINT, RetryConfig, Timeouts, normalise_endpoint};
+use crate::error::{Error, Result};
+use crate::http::request::{ApiRequest, Auth, Body, Repeat};
+use crate::session::clock::Clock;
+use crate::session::manager::SessionManager;
+use crate::session::{ActiveSession, SessionRestore, SessionStore};
+
+/// The ConnectyCube client.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), connectycube::Error> {
+/// use connectycube::{ConnectyCube, Credentials};
+/// let cc = ConnectyCube::builder(1, "29WfrNWdvkhmX6V").build()?;
+/// cc.auth().create_session(Some(Credentials::login("marvin18", "supersecurepwd"))).await?;
+/// let me = cc.users().get_by_login("marvin18").await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct ConnectyCube {
+    inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub config: Config,
+    pub transport: Arc<dyn Transport>,
+    pub sessions: SessionManager,
+    pub clock: Clock,
+}
+
+impl Inner {
+    pub(crate) fn expiry_margin(&self) -> time::Duration {
+        time::Duration::try_from(self.config.expiry_margin).unwrap_or(time::Duration::ZERO)
+    }
+
+    /// `POST /session`: an application session (`None`) or a user session.
+    pub(crate) async fn create_session(self: &Arc<Self>, credentials: Option<&Credentials>) -> Result<ActiveSession> {
+        let mut pairs = vec![
+            ("application_id".to_owned(), self.config.app_id.to_string()),
+            ("auth_key".to_owned(), self.config.auth_key.expose().to_owned()),
+        ];
+        if let Some(credentials) = credentials {
+            pairs.extend(credentials.session_params());
+        }
+        let mut request = ApiRequest::new(connectycube_transport::Method::POST, "/session", Auth::None);
+        request.body = Body::SessionParams(pairs);
+        // Every attempt is a new session with its own nonce: repeating is harmless.
+        request.repeat = Repeat::Safe;
+        let answer = self.execute(request).await?;
+        let session = decode_session(&answer.response.body).map_err(|e| Error::decode(&e))?;
+        Ok(ActiveSession {
+            expires_at: self.expiry_of(&answer.response),
+            user_id: session.user_id.or(session.user.as_ref().map(|u| u.id)),
+            user: session.user,
+            session_id: Some(session.id),
+            token: session.token,
+        })
+    }
+}
+
+impl std::fmt::Debug for ConnectyCube {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectyCube")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ConnectyCube {
+    /// Starts a client for an application (its id and auth key from the admin panel).
+    pub fn builder(app_id: u64, auth_key: impl Into<Secret>) -> ConnectyCubeBuilder {
+        ConnectyCubeBuilder::new(app_id, auth_key.into())
+    }
+
+    /// Sessions: create, sign in and out, destroy, inspect.
+    pub fn auth(&self) -> AuthClient {
+        AuthClient::new(self.inner.clone())
+    }
+
+    /// Users: sign up, profile, lookups, searches, password reset, delete.
+    pub fn users(&self) -> UsersClient {
+        UsersClient::new(self.inner.clone())
+    }
+
+    /// Files: upload, private and public URLs, avatars.
+    pub fn storage(&self) -> StorageClient {
+        StorageClient::new(self.inner.clone())
+    }
+
+    /// The session in use, if any (it may have expired; see [`Self::is_session_valid`]).
+    pub fn session(&self) -> Option<ActiveSession> {
+        self.inner.sessions.current()
+    }
+
+    /// Whether the current session is still live by its known expiry (no network call).
+    pub fn is_session_valid(&self) -> bool {
+        self.inner
+            .sessions
+            .live(self.inner.clock.server_now(), time::Duration::ZERO)
+            .is_some()
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+}
+
+/// Builds a [`ConnectyCube`] client. Only the app id and auth key are required.
+pub struct ConnectyCubeBuilder {
+    app_id: u64,
+    auth_key: Secret,
+    auth_secret: Option<Secret>,
+    api_endpoint: String,
+    allow_http: bool,
+    timeouts: Timeouts,
+    retry: RetryConfig,
+    retain_credentials: bool,
+    expiry_margin: Duration,
+    transport: Option<Arc<dyn Transport>>,
+    store: Option<Arc<dyn SessionStore>>,
+    restore: Option<Arc<dyn SessionRestore>>,
+    device_clock_offset: time::Duration,
+}
+
+impl ConnectyCubeBuilder {
+    fn new(app_id: u64, auth_key: Secret) -> Self {
+        Self {
+            app_id,
+            auth_key,
+            auth_secret: None,
+            api_endpoint: DEFAULT_API_ENDPOINT.to_owned(),
+            allow_http: false,
+            timeouts: Timeouts::default(),
+            retry: RetryConfig::default(),
+            retain_credentials: false,
+            expiry_margin: Duration::from_secs(30),
+            transport: None,
+            store: None,
+            restore: None,
+            device_clock_offset: time::Duration::ZERO,
+        }
+    }
+
+    /// Signs `POST /session` with HMAC-SHA1 (the legacy scheme); without it sessions are
+    /// created unsigned, as the current official SDKs do.
+    pub fn auth_secret(mut self, secret: impl Into<Secret>) -> Self {
+        self.auth_secret = Some(secret.into()).filter(|s: &Secret| !s.is_empty());
+        self
+    }
+
+    /// A custom or enterprise API endpoint. `https://` only, except loopback addresses.
+    pub fn api_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.api_endpoint = endpoint.into();
+        self
+    }
+
+    /// Allows a plain `http://` endpoint that is not on loopback (a test server on the LAN).
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
+        self
+    }
+
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Keeps the credentials of the signed-in user in memory (never persisted) so an
+    /// expired session renews by itself. Off by default.
+    pub fn retain_credentials(mut self, retain: bool) -> Self {
+        self.retain_credentials = retain;
+        self
+    }
+
+    /// Renews a session this long before its expiry. Default 30 s.
+    pub fn expiry_margin(mut self, margin: Duration) -> Self {
+        self.expiry_margin = margin;
+        self
+    }
+
+    /// Persists the session across restarts (the app's keychain or preferences).
+    pub fn session_store(mut self, store: Arc<dyn SessionStore>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// Renews an expired user session (see [`SessionRestore`]).
+    pub fn session_restore(mut self, restore: Arc<dyn SessionRestore>) -> Self {
+        self.restore = Some(restore);
+        self
+    }
+
+    /// Replaces the HTTP transport (tests, custom stacks).
+    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
+    /// Pretends the device clock is off by this much. For tests of clock-skew handling.
+    #[doc(hidden)]
+    pub fn device_clock_offset(mut self, offset: Duration, ahead: bool) -> Self {
+        let offset = time::Duration::try_from(offset).unwrap_or(time::Duration::ZERO);
+        self.device_clock_offset = if ahead { offset } else { -offset };
+        self
+    }
+
+    pub fn build(self) -> Result<ConnectyCube> {
+        if self.auth_key.is_empty() {
+            return Err(Error::InvalidInput("the auth key is empty".into()));
+        }
+        if self.timeouts.attempt.is_zero() || self.timeouts.operation.is_zero() || self.timeouts.connect.is_zero() {
+            return Err(Error::InvalidInput("timeouts must be longer than zero".into()));
+        }
+        let api_endpoint = normalise_endpoint(&self.api_endpoint, self.allow_http)?;
+        let transport: Arc<dyn Transport> = match self.transport {
+            Some(transport) => transport,
+            None => Arc::new(
+                ReqwestTransport::new(TransportConfig {
+                    connect_timeout: self.timeouts.connect,
+                    default_timeout: self.timeouts.attempt,
+                    ..TransportConfig::default()
+                })
+                .map_err(Error::from)?,
+            ),
+        };
+        let config = Config {
+            app_id: self.app_id,
+            auth_key: self.auth_key,
+            auth_secret: self.auth_secret,
+            api_endpoint,
+            timeouts: self.timeouts,
+            retry: self.retry,
+            retain_credentials: self.retain_credentials,
+            expiry_margin: self.expiry_margin,
+        };
+        let sessions = SessionManager::new(self.store, self.restore, self.retain_credentials);
+        let clock = Clock::with_device_offset(self.device_clock_offset);
+        Ok(ConnectyCube {
+            inner: Arc::new(Inner {
+                config,
+                transport,
+                sessions,
+                clock,
+            }),
+        })
+    }
+}

@@ -1,0 +1,188 @@
+//! One error type for every call, with a stable machine code.
+//!
+//! Variants exist where a caller would act differently: sign in again
+//! ([`Error::SessionExpired`]), show field messages ([`Error::Validation`]), offer a retry
+//! ([`Error::Network`], [`Error::Timeout`]), report a bug ([`Error::Decode`]). Messages carry
+//! the server's words but never a token, password, signature or secret.
+
+use std::collections::BTreeMap;
+
+use connectycube_models::ErrorBody;
+use connectycube_transport::TransportError;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server answered with an error status not covered by a more specific variant
+    /// (400, 401 on sign-in, 429, 5xx, …).
+    #[error("the server answered {status}{}", join_messages(messages))]
+    Api {
+        status: u16,
+        messages: Vec<String>,
+        fields: BTreeMap<String, Vec<String>>,
+    },
+    /// No usable session: it expired or was never created, and could not be renewed
+    /// (no restore hook, no retained credentials, or they failed). Sign in again.
+    #[error("the session expired and could not be renewed; sign in again")]
+    SessionExpired,
+    /// 403: not allowed, e.g. a write with an application session ("Forbidden. Need user.").
+    #[error("forbidden{}", join_messages(messages))]
+    Forbidden { messages: Vec<String> },
+    /// 404, or a lookup that found nobody.
+    #[error("not found{}", join_messages(messages))]
+    NotFound { messages: Vec<String> },
+    /// 422: the server refused the input; `fields` maps a field to its messages.
+    #[error("validation failed{}", join_messages(messages))]
+    Validation {
+        messages: Vec<String>,
+        fields: BTreeMap<String, Vec<String>>,
+    },
+    /// The request could not be delivered or the answer not received (connect, reset, TLS).
+    #[error("network error: {0}")]
+    Network(String),
+    /// An attempt or the whole operation ran out of time.
+    #[error("the request timed out")]
+    Timeout,
+    /// The server's answer was not what the API documents.
+    #[error("could not decode the server's answer: {0}")]
+    Decode(String),
+    /// The call's arguments were refused before anything was sent.
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    /// The work was cancelled (the runtime shut down or a shared task was aborted).
+    #[error("the request was cancelled")]
+    Cancelled,
+}
+
+fn join_messages(messages: &[String]) -> String {
+    if messages.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", messages.join("; "))
+    }
+}
+
+impl Error {
+    /// A stable code for logs, metrics and the foreign-language bindings.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Api { .. } => "api",
+            Self::SessionExpired => "session_expired",
+            Self::Forbidden { .. } => "forbidden",
+            Self::NotFound { .. } => "not_found",
+            Self::Validation { .. } => "validation",
+            Self::Network(_) => "network",
+            Self::Timeout => "timeout",
+            Self::Decode(_) => "decode",
+            Self::InvalidInput(_) => "invalid_input",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    /// The HTTP status behind the error, when the server answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Api { status, .. } => Some(*status),
+            Self::SessionExpired => Some(401),
+            Self::Forbidden { .. } => Some(403),
+            Self::NotFound { messages } if !messages.is_empty() => Some(404),
+            Self::Validation { .. } => Some(422),
+            _ => None,
+        }
+    }
+
+    /// The server's messages (empty for local errors).
+    pub fn messages(&self) -> &[String] {
+        match self {
+            Self::Api { messages, .. }
+            | Self::Forbidden { messages }
+            | Self::NotFound { messages }
+            | Self::Validation { messages, .. } => messages,
+            _ => &[],
+        }
+    }
+
+    /// Per-field messages of a 422 (or another status carrying them).
+    pub fn field_errors(&self) -> Option<&BTreeMap<String, Vec<String>>> {
+        match self {
+            Self::Api { fields, .. } | Self::Validation { fields, .. } => Some(fields),
+            _ => None,
+        }
+    }
+
+    /// An error answer, by status and decoded body.
+    pub(crate) fn from_status(status: u16, body: &[u8]) -> Self {
+        let parsed = ErrorBody::parse(body).unwrap_or_default();
+        let ErrorBody { messages, fields } = parsed.clone();
+        match status {
+            401 if parsed.is_session_missing() => Self::SessionExpired,
+            403 => Self::Forbidden { messages },
+            404 => Self::NotFound {
+                messages: if messages.is_empty() {
+                    vec!["Not found".into()]
+                } else {
+                    messages
+                },
+            },
+            422 => Self::Validation { messages, fields },
+            _ => Self::Api {
+                status,
+                messages,
+                fields,
+            },
+        }
+    }
+
+    pub(crate) fn decode(error: &serde_json::Error) -> Self {
+        // serde_json's message can quote parts of the body (which may hold a token): keep
+        // only the category and position.
+        let category = match error.classify() {
+            serde_json::error::Category::Io => "I/O",
+            serde_json::error::Category::Syntax => "malformed JSON",
+            serde_json::error::Category::Data => "unexpected shape",
+            serde_json::error::Category::Eof => "truncated JSON",
+        };
+        Self::Decode(format!("{category} at line {} column {}", error.line(), error.column()))
+    }
+}
+
+impl From<TransportError> for Error {
+    fn from(error: TransportError) -> Self {
+        match error {
+            TransportError::Timeout => Self::Timeout,
+            TransportError::InvalidRequest(detail) => Self::InvalidInput(detail),
+            other => Self::Network(other.to_string()),
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_map_to_what_callers_act_on() {
+        let expired = Error::from_status(401, br#"{"errors":{"base":["Required session does not exist"]}}"#);
+        assert_eq!(expired, Error::SessionExpired);
+        let bad_password = Error::from_status(401, br#"{"errors":["Invalid password"]}"#);
+        assert_eq!(bad_password.status(), Some(401));
+        assert_eq!(bad_password.messages(), ["Invalid password"]);
+        assert_eq!(bad_password.code(), "api");
+        let need_user = Error::from_status(403, br#"{"errors":{"base":["Forbidden. Need user."]}}"#);
+        assert_eq!(need_user.code(), "forbidden");
+        let invalid = Error::from_status(422, br#"{"errors":{"login":["is too short"]}}"#);
+        assert_eq!(invalid.field_errors().unwrap()["login"], ["is too short"]);
+        let html = Error::from_status(502, b"<html>bad gateway</html>");
+        assert_eq!(html.status(), Some(502));
+        assert!(html.to_string().contains("502"));
+    }
+
+    #[test]
+    fn decode_errors_do_not_quote_the_body() {
+        let error = serde_json::from_str::<u64>(r#""TOKEN-CANARY""#).unwrap_err();
+        let error = Error::decode(&error);
+        assert!(!error.to_string().contains("CANARY"), "{error}");
+    }
+}

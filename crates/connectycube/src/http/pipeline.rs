@@ -1,0 +1,207 @@
+//! Sending a call: take a session, compose headers, sign, send with a per-attempt timeout,
+//! then decide — done, renew the session and replay once, correct the clock and re-sign
+//! once, back off and retry, or fail with a typed error. The whole call is bounded by the
+//! operation timeout; dropping its future cancels the request in flight.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use connectycube_models::{ErrorBody, nest_params};
+use connectycube_transport::{HeaderMap, HeaderValue, HttpRequest, HttpResponse, RequestBody, redact_url};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use rand::Rng;
+
+use super::request::{ApiRequest, Auth, Body, Repeat};
+use super::retry::{backoff, retryable_status};
+use crate::client::Inner;
+use crate::error::{Error, Result};
+use crate::session::ActiveSession;
+use crate::session::signing::sign;
+
+/// What a successful call returns: the answer and the session it was made with.
+pub(crate) struct Answer {
+    pub response: HttpResponse,
+    pub session: Option<ActiveSession>,
+}
+
+/// Characters left as they are in query keys and values; brackets stay literal in keys
+/// (`id[in][]`), as the JS SDK sends them.
+const VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+const KEY: &AsciiSet = &VALUE.remove(b'[').remove(b']');
+
+pub(crate) fn encode_query(pairs: &[(String, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", utf8_percent_encode(k, KEY), utf8_percent_encode(v, VALUE)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+const SDK_HEADER: &str = concat!("Rust ", env!("CARGO_PKG_VERSION"));
+
+impl Inner {
+    pub(crate) async fn execute(self: &Arc<Self>, request: ApiRequest) -> Result<Answer> {
+        let operation = self.config.timeouts.operation;
+        match tokio::time::timeout(operation, self.run(request)).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::Timeout),
+        }
+    }
+
+    async fn run(self: &Arc<Self>, request: ApiRequest) -> Result<Answer> {
+        let max_attempts = self.config.retry.max_attempts.max(1);
+        let mut failed_attempts = 0;
+        let mut renewed = false;
+        let mut resigned = false;
+        loop {
+            let session = match request.auth {
+                Auth::None => None,
+                Auth::SessionOrAuthKey => self.sessions.live(self.clock.server_now(), self.expiry_margin()),
+                Auth::Session(need) => Some(self.sessions.ensure(self, need).await?),
+            };
+            let http = self.compose(&request, session.as_ref())?;
+            tracing::debug!(method = %request.method, url = %redact_url(&http.url), attempt = failed_attempts + 1, "sending");
+            let outcome = self.transport.send(http).await;
+            let response = match outcome {
+                Ok(response) => response,
+                Err(error) => {
+                    failed_attempts += 1;
+                    let repeatable = request.repeat == Repeat::Safe || !error.may_have_reached_server();
+                    tracing::debug!(%error, attempt = failed_attempts, "transport failure");
+                    if error.is_transient() && repeatable && failed_attempts < max_attempts {
+                        tokio::time::sleep(backoff(&self.config.retry, failed_attempts, None)).await;
+                        continue;
+                    }
+                    return Err(error.into());
+                }
+            };
+            self.clock.observe_date(response.header("date"));
+            let status = response.status.as_u16();
+            tracing::debug!(status, "answered");
+            if response.status.is_success() {
+                if let (Some(session), Some(expires)) = (&session, self.expiry_of(&response)) {
+                    self.sessions.extend(&session.token, expires);
+                }
+                return Ok(Answer { response, session });
+            }
+            let error_body = ErrorBody::parse(&response.body).unwrap_or_default();
+            if status == 401 && error_body.is_session_missing() && !renewed {
+                if let Some(session) = &session {
+                    // The server dropped the token: renew once and replay once.
+                    renewed = true;
+                    self.sessions.invalidate(&session.token);
+                    tracing::debug!("session gone on the server; renewing once");
+                    continue;
+                }
+            }
+            if status == 422
+                && error_body.is_invalid_timestamp()
+                && matches!(request.body, Body::SessionParams(_))
+                && !resigned
+            {
+                // The device clock is off: the `Date` of this answer corrected it; re-sign once.
+                resigned = true;
+                tracing::debug!(
+                    skew_secs = self.clock.skew().whole_seconds(),
+                    "timestamp refused; re-signing once"
+                );
+                continue;
+            }
+            failed_attempts += 1;
+            if retryable_status(status) && request.repeat == Repeat::Safe && failed_attempts < max_attempts {
+                let wait = backoff(&self.config.retry, failed_attempts, response.header("retry-after"));
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            return Err(Error::from_status(status, &response.body));
+        }
+    }
+
+    /// `CB-Token-ExpirationDate`, or two hours from the server's now when it is missing
+    /// (the documented sliding lifetime).
+    pub(crate) fn expiry_of(&self, response: &HttpResponse) -> Option<time::OffsetDateTime> {
+        response
+            .header("cb-token-expirationdate")
+            .and_then(connectycube_models::date::parse_expiration_header)
+            .or_else(|| Some(self.clock.server_now() + time::Duration::hours(2)))
+    }
+
+    fn compose(&self, request: &ApiRequest, session: Option<&ActiveSession>) -> Result<HttpRequest> {
+        let absolute = request.path.starts_with("http://") || request.path.starts_with("https://");
+        let mut url = if absolute {
+            request.path.clone()
+        } else {
+            format!("{}{}", self.config.api_endpoint, request.path)
+        };
+        if !request.query.is_empty() {
+            url.push(if url.contains('?') { '&' } else { '?' });
+            url.push_str(&encode_query(&request.query));
+        }
+        let mut headers = HeaderMap::new();
+        // The storage upload goes to the file host, which takes no ConnectyCube headers.
+        if !absolute {
+            headers.insert("CB-SDK", HeaderValue::from_static(SDK_HEADER));
+            headers.insert("ConnectyCube-REST-API-Version", HeaderValue::from_static("0.1.1"));
+            headers.insert("Accept", HeaderValue::from_static("application/json"));
+            match (session, request.auth) {
+                (Some(session), _) => {
+                    headers.insert("CB-Token", header_value(session.token.expose())?);
+                }
+                (None, Auth::SessionOrAuthKey) => {
+                    headers.insert("CB-AuthKey", header_value(self.config.auth_key.expose())?);
+                }
+                _ => {}
+            }
+        }
+        let body = match &request.body {
+            Body::Empty => RequestBody::Empty,
+            Body::Json(value) => RequestBody::Json(Bytes::from(value.to_string())),
+            Body::SessionParams(pairs) => RequestBody::Json(Bytes::from(self.session_body(pairs).to_string())),
+            Body::Multipart(form) => RequestBody::Multipart(form.clone()),
+        };
+        let mut http = HttpRequest::new(request.method.clone(), url);
+        http.headers = headers;
+        http.body = body;
+        http.timeout = Some(self.config.timeouts.attempt);
+        Ok(http)
+    }
+
+    /// The body of one `POST /session` attempt; signed with a fresh nonce and the
+    /// server's time when an auth secret is configured.
+    fn session_body(&self, pairs: &[(String, String)]) -> serde_json::Value {
+        let mut pairs = pairs.to_vec();
+        if let Some(secret) = &self.config.auth_secret {
+            pairs.push(("nonce".into(), rand::rng().random_range(1..i32::MAX as u32).to_string()));
+            pairs.push(("timestamp".into(), self.clock.server_now().unix_timestamp().to_string()));
+            let signature = sign(secret.expose(), &pairs);
+            pairs.push(("signature".into(), signature));
+        }
+        nest_params(&pairs)
+    }
+}
+
+fn header_value(value: &str) -> Result<HeaderValue> {
+    let mut value = HeaderValue::from_str(value)
+        .map_err(|_| Error::InvalidInput("a credential holds characters not allowed in a header".into()))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_keys_keep_brackets_values_are_encoded() {
+        let pairs = vec![
+            ("id[in][]".to_owned(), "1".to_owned()),
+            ("full_name[start_with]".to_owned(), "dive r".to_owned()),
+            ("updated_at[gt]".to_owned(), "2019-11-06T09:21:41Z".to_owned()),
+            ("email".to_owned(), "a+b@x.com".to_owned()),
+        ];
+        assert_eq!(
+            encode_query(&pairs),
+            "id[in][]=1&full_name[start_with]=dive%20r&updated_at[gt]=2019-11-06T09%3A21%3A41Z&email=a%2Bb%40x.com"
+        );
+    }
+}

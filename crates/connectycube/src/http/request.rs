@@ -1,0 +1,85 @@
+//! An API call before it meets the network.
+
+use connectycube_transport::{Method, MultipartBody};
+
+use crate::session::manager::Need;
+
+/// Which credential a call carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Auth {
+    /// Nothing (`POST /session`, the storage upload form).
+    None,
+    /// The session token if one is live, else `CB-AuthKey` — no session is created for it
+    /// (sign-up works without one).
+    SessionOrAuthKey,
+    /// A live session, created or renewed on demand.
+    Session(Need),
+}
+
+/// Whether repeating the call after it may have reached the server is harmless.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Repeat {
+    /// Reads, updates to a given state, deletes, `POST /session`.
+    Safe,
+    /// Sign-up, password reset (sends an email), blob creation: retried only when the
+    /// request provably never left.
+    OnlyIfNotSent,
+}
+
+#[derive(Clone)]
+pub(crate) enum Body {
+    Empty,
+    Json(serde_json::Value),
+    /// `POST /session` parameters, flattened (`user[login]`); signed anew for every attempt
+    /// when an auth secret is configured, then sent as nested JSON.
+    SessionParams(Vec<(String, String)>),
+    Multipart(MultipartBody),
+}
+
+#[derive(Clone)]
+pub(crate) struct ApiRequest {
+    pub method: Method,
+    /// A path under the API endpoint (`/users/v2`), or an absolute URL (the upload form).
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub body: Body,
+    pub auth: Auth,
+    pub repeat: Repeat,
+}
+
+impl ApiRequest {
+    pub fn new(method: Method, path: impl Into<String>, auth: Auth) -> Self {
+        let repeat = if method == Method::POST {
+            Repeat::OnlyIfNotSent
+        } else {
+            Repeat::Safe
+        };
+        Self {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            body: Body::Empty,
+            auth,
+            repeat,
+        }
+    }
+
+    pub fn get(path: impl Into<String>, need: Need) -> Self {
+        Self::new(Method::GET, path, Auth::Session(need))
+    }
+
+    pub fn query(mut self, pairs: impl IntoIterator<Item = (String, String)>) -> Self {
+        self.query.extend(pairs);
+        self
+    }
+
+    pub fn json(mut self, body: serde_json::Value) -> Self {
+        self.body = Body::Json(body);
+        self
+    }
+
+    pub fn repeat(mut self, repeat: Repeat) -> Self {
+        self.repeat = repeat;
+        self
+    }
+}

@@ -1,0 +1,39 @@
+//! ConnectyCube for Rust: sessions, users and the storage avatars need.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), connectycube::Error> {
+//! use connectycube::{ConnectyCube, Credentials, NewUser};
+//! let cc = ConnectyCube::builder(1, "29WfrNWdvkhmX6V").retain_credentials(true).build()?;
+//! cc.users().sign_up(NewUser::with_login("marvin18", "supersecurepwd")).await?;
+//! cc.auth().create_session(Some(Credentials::Login { login: "marvin18".into(), password: "supersecurepwd".into() })).await?;
+//! let found = cc.users().get_by_login("marvin18").await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Where things happen: `client.rs` (the client and its builder), `api/` (one handle per
+//! area), `http/` (requests, the send pipeline, retries), `session/` (the shared session,
+//! signing, clock skew), `error.rs`.
+//!
+//! Sessions are handled for you: an application session is created when a call needs one;
+//! concurrent calls share one creation; an expired user session is renewed through a
+//! [`SessionRestore`] or retained credentials, never replaced by an application session;
+//! a 401 "Required session does not exist" renews once and replays once.
+
+mod api;
+mod client;
+mod config;
+mod error;
+mod http;
+mod session;
+
+pub use api::{AuthClient, StorageClient, Upload, UsersClient};
+pub use client::{ConnectyCube, ConnectyCubeBuilder};
+pub use config::{Config, DEFAULT_API_ENDPOINT, RetryConfig, Timeouts};
+pub use error::{Error, Result};
+pub use session::{ActiveSession, SessionRestore, SessionStore, StoredSession};
+
+pub use connectycube_models::{
+    Blob, Credentials, FilterOp, FilterType, NewUser, Order, Page, Pagination, SearchField, SearchValue, Secret,
+    Session, Sorter, User, UserFields, UserFilter, UserOrder, UserSearch, UserUpdate,
+};
+pub use connectycube_transport::{ProgressFn, Transport};

@@ -1,0 +1,291 @@
+//! The one shared session of a client.
+//!
+//! Rules, each one a bug of the official SDKs (`reliability.md` §1):
+//! - **Single-flight**: however many calls find the session missing or expired, one
+//!   `POST /session` runs; the others wait for its result. It runs in its own task, so a
+//!   caller that is cancelled does not cancel it for the others.
+//! - **No downgrade**: an application session never replaces a live user session.
+//! - **Renew like for like**: once a user signed in, renewal must produce a user session
+//!   (through the app's [`SessionRestore`] or retained credentials); otherwise calls fail
+//!   with `SessionExpired` instead of silently continuing without the user.
+
+use std::sync::Arc;
+
+use connectycube_models::{Credentials, Secret, User};
+use futures_util::FutureExt;
+use futures_util::future::{BoxFuture, Shared};
+use parking_lot::Mutex;
+use time::OffsetDateTime;
+
+use super::{ActiveSession, SessionRestore, SessionStore, StoredSession};
+use crate::client::Inner;
+use crate::error::{Error, Result};
+
+type Renewal = Shared<BoxFuture<'static, Result<ActiveSession>>>;
+
+/// What a call needs of the session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Need {
+    /// Any live session (reads).
+    Any,
+    /// A user session (writes, the caller's own profile).
+    User,
+}
+
+pub(crate) struct SessionManager {
+    slot: Mutex<Slot>,
+    store: Option<Arc<dyn SessionStore>>,
+    restore: Option<Arc<dyn SessionRestore>>,
+    retain_credentials: bool,
+}
+
+#[derive(Default)]
+struct Slot {
+    current: Option<ActiveSession>,
+    /// A user signed in and has not signed out: renewals must bring a user back.
+    user_expected: bool,
+    /// The last user session's credentials, only when the app opted in.
+    credentials: Option<Credentials>,
+    renewal: Option<Renewal>,
+}
+
+impl SessionManager {
+    pub fn new(
+        store: Option<Arc<dyn SessionStore>>,
+        restore: Option<Arc<dyn SessionRestore>>,
+        retain_credentials: bool,
+    ) -> Self {
+        let mut slot = Slot::default();
+        // Cold start: resume the persisted session without a network call.
+        if let Some(stored) = store.as_ref().and_then(|s| s.load()) {
+            slot.user_expected = stored.user_id.is_some();
+            slot.current = Some(ActiveSession {
+                token: stored.token,
+                expires_at: stored.expires_at,
+                user_id: stored.user_id,
+                user: None,
+                session_id: None,
+            });
+        }
+        Self {
+            slot: Mutex::new(slot),
+            store,
+            restore,
+            retain_credentials,
+        }
+    }
+
+    /// The current session if it is live at `server_now` (with the margin).
+    pub fn live(&self, server_now: OffsetDateTime, margin: time::Duration) -> Option<ActiveSession> {
+        let slot = self.slot.lock();
+        slot.current.clone().filter(|s| is_live(s, server_now, margin))
+    }
+
+    pub fn current(&self) -> Option<ActiveSession> {
+        self.slot.lock().current.clone()
+    }
+
+    /// A live session that satisfies `need`, creating or renewing one when needed.
+    pub async fn ensure(&self, inner: &Arc<Inner>, need: Need) -> Result<ActiveSession> {
+        let margin = inner.expiry_margin();
+        // Two rounds: a renewal that finished just before we looked may already hold
+        // what we need; a second renewal is never started by the same call.
+        for _ in 0..2 {
+            let renewal = {
+                let mut slot = self.slot.lock();
+                if let Some(session) = slot
+                    .current
+                    .clone()
+                    .filter(|s| is_live(s, inner.clock.server_now(), margin))
+                {
+                    if need == Need::Any || session.is_user_session() {
+                        return Ok(session);
+                    }
+                }
+                match &slot.renewal {
+                    Some(renewal) => renewal.clone(),
+                    None => {
+                        let plan = self.plan(&slot, need)?;
+                        let renewal = spawn_renewal(inner.clone(), plan);
+                        slot.renewal = Some(renewal.clone());
+                        renewal
+                    }
+                }
+            };
+            let session = renewal.await?;
+            if need == Need::Any || session.is_user_session() {
+                return Ok(session);
+            }
+        }
+        Err(Error::SessionExpired)
+    }
+
+    /// How to get a session now: an application session, unless a user is expected.
+    fn plan(&self, slot: &Slot, need: Need) -> Result<Plan> {
+        if !slot.user_expected && need == Need::Any {
+            return Ok(Plan::App);
+        }
+        if let Some(restore) = &self.restore {
+            return Ok(Plan::Restore(restore.clone()));
+        }
+        match &slot.credentials {
+            Some(credentials) => Ok(Plan::Credentials(credentials.clone())),
+            None => Err(Error::SessionExpired),
+        }
+    }
+
+    /// Installs a session the server just created. An application session never replaces
+    /// a live user session: it is returned to its caller but the user's stays active.
+    pub fn install(&self, session: ActiveSession, credentials: Option<&Credentials>, server_now: OffsetDateTime) {
+        let mut slot = self.slot.lock();
+        if !session.is_user_session()
+            && slot
+                .current
+                .as_ref()
+                .is_some_and(|c| c.is_user_session() && is_live(c, server_now, time::Duration::ZERO))
+        {
+            tracing::debug!("kept the user session: an application session does not replace it");
+            return;
+        }
+        slot.user_expected = session.is_user_session();
+        slot.credentials = match credentials {
+            Some(c) if self.retain_credentials && session.is_user_session() => Some(c.clone()),
+            _ if session.is_user_session() => slot.credentials.take().filter(|_| self.retain_credentials),
+            _ => None,
+        };
+        self.save(&session);
+        slot.current = Some(session);
+    }
+
+    /// The session's user changed without a new token (`POST /login`, `DELETE /login`).
+    pub fn set_user(&self, token: &Secret, user: Option<User>, credentials: Option<&Credentials>) {
+        let mut slot = self.slot.lock();
+        let Some(current) = slot.current.as_mut().filter(|c| &c.token == token) else {
+            return;
+        };
+        current.user_id = user.as_ref().map(|u| u.id);
+        current.user = user;
+        let snapshot = current.clone();
+        slot.user_expected = snapshot.is_user_session();
+        slot.credentials = credentials
+            .filter(|_| self.retain_credentials && snapshot.is_user_session())
+            .cloned();
+        self.save(&snapshot);
+    }
+
+    /// Updates the known user of the session (after a profile update).
+    pub fn refresh_user(&self, user: &User) {
+        let mut slot = self.slot.lock();
+        if let Some(current) = slot.current.as_mut().filter(|c| c.user_id == Some(user.id)) {
+            current.user = Some(user.clone());
+        }
+    }
+
+    /// A successful answer to a call made with `token` moves its expiry.
+    pub fn extend(&self, token: &Secret, expires_at: OffsetDateTime) {
+        let mut slot = self.slot.lock();
+        if let Some(current) = slot.current.as_mut().filter(|c| &c.token == token) {
+            current.expires_at = Some(expires_at);
+        }
+    }
+
+    /// The server no longer knows `token`: forget it (a renewal follows).
+    pub fn invalidate(&self, token: &Secret) {
+        let mut slot = self.slot.lock();
+        if slot.current.as_ref().is_some_and(|c| &c.token == token) {
+            slot.current = None;
+        }
+    }
+
+    /// The session ended for good (destroyed, or the user deleted).
+    pub fn clear(&self) {
+        let mut slot = self.slot.lock();
+        slot.current = None;
+        slot.user_expected = false;
+        slot.credentials = None;
+        if let Some(store) = &self.store {
+            store.clear();
+        }
+    }
+
+    /// Installs a token the app already has (from its own storage or backend).
+    pub fn inject(&self, session: ActiveSession) {
+        let mut slot = self.slot.lock();
+        slot.user_expected = session.is_user_session();
+        slot.credentials = None;
+        self.save(&session);
+        slot.current = Some(session);
+    }
+
+    fn save(&self, session: &ActiveSession) {
+        if let Some(store) = &self.store {
+            store.save(&StoredSession {
+                token: session.token.clone(),
+                expires_at: session.expires_at,
+                user_id: session.user_id,
+            });
+        }
+    }
+
+    fn finish_renewal(&self) {
+        self.slot.lock().renewal = None;
+    }
+}
+
+fn is_live(session: &ActiveSession, server_now: OffsetDateTime, margin: time::Duration) -> bool {
+    // Unknown expiry (an injected token): assume live; a 401 will tell otherwise.
+    session.expires_at.is_none_or(|at| at - margin > server_now)
+}
+
+enum Plan {
+    App,
+    Restore(Arc<dyn SessionRestore>),
+    Credentials(Credentials),
+}
+
+/// Starts the one renewal in its own task and shares its result.
+fn spawn_renewal(inner: Arc<Inner>, plan: Plan) -> Renewal {
+    let task = tokio::spawn(async move {
+        let result = renew(&inner, plan).await;
+        inner.sessions.finish_renewal();
+        result
+    });
+    async move {
+        match task.await {
+            Ok(result) => result,
+            Err(join) if join.is_cancelled() => Err(Error::Cancelled),
+            Err(_) => Err(Error::Cancelled),
+        }
+    }
+    .boxed()
+    .shared()
+}
+
+async fn renew(inner: &Arc<Inner>, plan: Plan) -> Result<ActiveSession> {
+    let credentials = match plan {
+        Plan::App => None,
+        Plan::Credentials(credentials) => Some(credentials),
+        Plan::Restore(restore) => match restore.restore().await {
+            Some(credentials) => Some(credentials),
+            None => return Err(Error::SessionExpired),
+        },
+    };
+    tracing::debug!(
+        kind = credentials.as_ref().map_or("app", Credentials::kind),
+        "creating a session"
+    );
+    let created = inner.create_session(credentials.as_ref()).await;
+    match created {
+        Ok(session) => {
+            inner
+                .sessions
+                .install(session.clone(), credentials.as_ref(), inner.clock.server_now());
+            Ok(session)
+        }
+        // A user session that cannot be re-created is an expired session to the caller.
+        Err(Error::Api { status: 401, .. }) | Err(Error::NotFound { .. }) if credentials.is_some() => {
+            Err(Error::SessionExpired)
+        }
+        Err(error) => Err(error),
+    }
+}

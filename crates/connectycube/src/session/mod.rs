@@ -1,0 +1,61 @@
+//! Sessions: the token every call needs, how it is created, tracked, renewed, persisted.
+//!
+//! - `manager.rs` — the one shared session of a client: single-flight creation, renewal
+//!   through [`SessionRestore`] or retained credentials, no downgrade, [`SessionStore`].
+//! - `signing.rs` — the legacy HMAC-SHA1 session signature.
+//! - `clock.rs` — server time from `Date` headers, for signature timestamps.
+
+pub(crate) mod clock;
+pub(crate) mod manager;
+pub(crate) mod signing;
+
+use connectycube_models::{Credentials, Secret, User};
+use time::OffsetDateTime;
+
+/// The session a client currently uses. `Debug` never shows the token.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActiveSession {
+    pub token: Secret,
+    /// When the server will drop the token (server time), from `CB-Token-ExpirationDate`
+    /// and pushed forward by every successful call. `None` when unknown.
+    pub expires_at: Option<OffsetDateTime>,
+    /// The signed-in user; `None` for an application session.
+    pub user_id: Option<u64>,
+    /// The user as last returned by the server, when known.
+    pub user: Option<User>,
+    /// The server's session id, when known.
+    pub session_id: Option<u64>,
+}
+
+impl ActiveSession {
+    pub fn is_user_session(&self) -> bool {
+        self.user_id.is_some()
+    }
+}
+
+/// What an app may persist to resume a session after a restart: the token, never a
+/// password.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredSession {
+    pub token: Secret,
+    pub expires_at: Option<OffsetDateTime>,
+    pub user_id: Option<u64>,
+}
+
+/// Persistence the app provides (keychain, encrypted preferences…). The SDK never writes
+/// to disk itself. `save` is called when the token or its user changes, `clear` when the
+/// session ends, `load` once when the client is built.
+pub trait SessionStore: Send + Sync {
+    fn load(&self) -> Option<StoredSession>;
+    fn save(&self, session: &StoredSession);
+    fn clear(&self);
+}
+
+/// Renews a user session that expired, like Flutter's `onSessionRestore`: the app returns
+/// the credentials to sign in with (asking the user, a refresh from its own backend…), or
+/// `None` to give up (the call then fails with `SessionExpired`). Called at most once per
+/// renewal, however many calls are waiting.
+#[async_trait::async_trait]
+pub trait SessionRestore: Send + Sync {
+    async fn restore(&self) -> Option<Credentials>;
+}
