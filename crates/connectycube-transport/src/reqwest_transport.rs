@@ -40,6 +40,11 @@ impl Default for TransportConfig {
 }
 
 /// The transport apps use. Cheap to clone: clones share one connection pool.
+///
+/// reqwest is built with `rustls-no-provider` and this transport hands it a ready TLS
+/// configuration (ring, Mozilla roots), so no process-wide state is touched. Another
+/// `reqwest::Client` built in the same process *without* its own TLS feature then needs
+/// `rustls::crypto::ring::default_provider().install_default()` first.
 #[derive(Clone, Debug)]
 pub struct ReqwestTransport {
     client: reqwest::Client,

@@ -11,6 +11,12 @@ pub const APP_ID: u64 = EmulatorConfig::DEFAULT_APP_ID;
 pub const AUTH_KEY: &str = EmulatorConfig::DEFAULT_AUTH_KEY;
 pub const AUTH_SECRET: &str = EmulatorConfig::DEFAULT_AUTH_SECRET;
 
+/// Workspace builds compile reqwest with `rustls-no-provider` (the SDK's choice): a plain
+/// `reqwest::Client` then needs a process-wide crypto provider. Installing it twice is harmless.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 pub struct Server {
     pub emulator: Emulator,
     pub http: reqwest::Client,
@@ -41,6 +47,7 @@ pub async fn start() -> Server {
 }
 
 pub async fn start_with(configure: impl FnOnce(&mut EmulatorConfig)) -> Server {
+    install_crypto_provider();
     let mut config = EmulatorConfig::default();
     configure(&mut config);
     let emulator = Emulator::start(config).await.expect("emulator starts");

@@ -23,6 +23,10 @@ use crate::error::{Error, Result};
 
 type Renewal = Shared<BoxFuture<'static, Result<ActiveSession>>>;
 
+/// A failed renewal answers the callers of the same wave for this long instead of each
+/// starting another: N waiting calls must not turn one outage into N request storms.
+const FAILURE_HOLD: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// What a call needs of the session.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Need {
@@ -47,6 +51,8 @@ struct Slot {
     /// The last user session's credentials, only when the app opted in.
     credentials: Option<Credentials>,
     renewal: Option<Renewal>,
+    /// The last renewal's error, shared with latecomers for `FAILURE_HOLD`.
+    failure: Option<(std::time::Instant, Error)>,
 }
 
 impl SessionManager {
@@ -104,6 +110,9 @@ impl SessionManager {
                 }
                 match &slot.renewal {
                     Some(renewal) => renewal.clone(),
+                    None if slot.failure.as_ref().is_some_and(|(at, _)| at.elapsed() < FAILURE_HOLD) => {
+                        return Err(slot.failure.as_ref().map_or(Error::SessionExpired, |(_, e)| e.clone()));
+                    }
                     None => {
                         let plan = self.plan(&slot, need)?;
                         let renewal = spawn_renewal(inner.clone(), plan);
@@ -147,6 +156,7 @@ impl SessionManager {
             tracing::debug!("kept the user session: an application session does not replace it");
             return;
         }
+        slot.failure = None;
         slot.user_expected = session.is_user_session();
         slot.credentials = match credentials {
             Some(c) if self.retain_credentials && session.is_user_session() => Some(c.clone()),
@@ -203,6 +213,7 @@ impl SessionManager {
         slot.current = None;
         slot.user_expected = false;
         slot.credentials = None;
+        slot.failure = None;
         if let Some(store) = &self.store {
             store.clear();
         }
@@ -211,6 +222,7 @@ impl SessionManager {
     /// Installs a token the app already has (from its own storage or backend).
     pub fn inject(&self, session: ActiveSession) {
         let mut slot = self.slot.lock();
+        slot.failure = None;
         slot.user_expected = session.is_user_session();
         slot.credentials = None;
         self.save(&session);
@@ -227,8 +239,10 @@ impl SessionManager {
         }
     }
 
-    fn finish_renewal(&self) {
-        self.slot.lock().renewal = None;
+    fn finish_renewal(&self, result: &Result<ActiveSession>) {
+        let mut slot = self.slot.lock();
+        slot.renewal = None;
+        slot.failure = result.as_ref().err().map(|e| (std::time::Instant::now(), e.clone()));
     }
 }
 
@@ -247,7 +261,7 @@ enum Plan {
 fn spawn_renewal(inner: Arc<Inner>, plan: Plan) -> Renewal {
     let task = tokio::spawn(async move {
         let result = renew(&inner, plan).await;
-        inner.sessions.finish_renewal();
+        inner.sessions.finish_renewal(&result);
         result
     });
     async move {
