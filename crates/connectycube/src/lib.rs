@@ -26,6 +26,9 @@ mod error;
 mod http;
 mod session;
 
+#[cfg(test)]
+mod unit_tests;
+
 pub use api::{AuthClient, StorageClient, Upload, UsersClient};
 pub use client::{ConnectyCube, ConnectyCubeBuilder};
 pub use config::{Config, DEFAULT_API_ENDPOINT, RetryConfig, Timeouts};
