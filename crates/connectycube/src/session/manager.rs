@@ -183,6 +183,15 @@ impl SessionManager {
         self.save(&snapshot);
     }
 
+    /// The signed-in user changed their password: retained credentials follow, or the
+    /// next renewal would sign in with the old one.
+    pub fn password_changed(&self, new_password: &Secret) {
+        let mut slot = self.slot.lock();
+        if let Some(Credentials::Login { password, .. } | Credentials::Email { password, .. }) = slot.credentials.as_mut() {
+            *password = new_password.clone();
+        }
+    }
+
     /// Updates the known user of the session (after a profile update).
     pub fn refresh_user(&self, user: &User) {
         let mut slot = self.slot.lock();
