@@ -505,3 +505,22 @@ async fn expiry_is_tracked_from_the_server_header() {
     assert!((3590..=3610).contains(&moved), "sliding expiry moved by {moved} s");
     assert!(cc.is_session_valid());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn retained_credentials_follow_a_password_change() {
+    let env = Env::start().await;
+    let cc = env.client().retain_credentials(true).build().unwrap();
+    signed_in(&cc).await;
+    let change = connectycube::UserUpdate::default().change_password("password1", "password2");
+    cc.users().update(change).await.unwrap();
+    env.advance(3 * 3600).await;
+    let website = connectycube::UserUpdate {
+        fields: connectycube::UserFields {
+            website: Some("https://example.com".into()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let user = cc.users().update(website).await.unwrap();
+    assert_eq!(user.website.as_deref(), Some("https://example.com"));
+}

@@ -55,11 +55,15 @@ impl UsersClient {
     pub async fn update(&self, update: UserUpdate) -> Result<User> {
         update.validate().map_err(invalid)?;
         let me = self.me().await?;
+        let new_password = update.fields.password.clone().filter(|_| update.old_password.is_some());
         let request =
             ApiRequest::new(Method::PUT, format!("/users/{me}"), Auth::Session(Need::User)).json(update.to_body());
         let answer = self.inner.execute(request).await?;
         let user = decoded(decode_user(&answer.response.body))?;
         self.inner.sessions.refresh_user(&user);
+        if let Some(new_password) = &new_password {
+            self.inner.sessions.password_changed(new_password);
+        }
         Ok(user)
     }
 
@@ -81,7 +85,11 @@ impl UsersClient {
         }
         let request = ApiRequest::new(
             Method::DELETE,
-            format!("/users/external/{external_id}"),
+            // Percent-encoded: an id may hold `%`, `+`, `&`, spaces or non-ASCII letters.
+            format!(
+                "/users/external/{}",
+                percent_encoding::utf8_percent_encode(external_id, percent_encoding::NON_ALPHANUMERIC)
+            ),
             Auth::Session(Need::User),
         );
         self.inner.execute(request).await?;

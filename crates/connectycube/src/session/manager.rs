@@ -187,7 +187,9 @@ impl SessionManager {
     /// next renewal would sign in with the old one.
     pub fn password_changed(&self, new_password: &Secret) {
         let mut slot = self.slot.lock();
-        if let Some(Credentials::Login { password, .. } | Credentials::Email { password, .. }) = slot.credentials.as_mut() {
+        if let Some(Credentials::Login { password, .. } | Credentials::Email { password, .. }) =
+            slot.credentials.as_mut()
+        {
             *password = new_password.clone();
         }
     }
