@@ -1,6 +1,6 @@
 //! `cargo xtask <command>`: the one entry point for everything beyond `cargo build`.
 //!
-//! - `test`            formatting, clippy, every Rust test, then the official JS SDK run
+//! - `test`            formatting, clippy, every Rust test, the quickstart, then the official JS SDK run
 //!   against the emulator (what CI runs)
 //! - `emulator [ARGS]` build and run the emulator (arguments go to it)
 //! - `js-compat`       only the JS SDK compatibility test
@@ -52,7 +52,7 @@ fn run(args: &[String]) -> Result<()> {
 }
 
 const HELP: &str = "usage: cargo xtask <command>
-  test                 fmt check, clippy -D warnings, cargo test --workspace, JS SDK compatibility
+  test                 fmt check, clippy -D warnings, cargo test --workspace, quickstart, JS SDK compatibility
                        (--no-lint skips fmt and clippy)
   emulator [ARGS]      run the emulator in release mode, e.g. `cargo xtask emulator --port 8080`
   js-compat            run only the official JS SDK against the emulator
@@ -68,6 +68,8 @@ fn test(args: &[String]) -> Result<()> {
     }
     util::step("cargo test --workspace");
     util::cargo(&["test", "--workspace"])?;
+    util::step("cargo run --example quickstart (the README's first command)");
+    util::cargo(&["run", "--quiet", "-p", "connectycube", "--example", "quickstart"])?;
     util::step("JS SDK compatibility (npm connectycube 6.x against the emulator)");
     let emulator = util::build_emulator(false)?;
     js_compat::run(&util::workspace_root(), &emulator)?;
