@@ -524,3 +524,34 @@ async fn retained_credentials_follow_a_password_change() {
     let user = cc.users().update(website).await.unwrap();
     assert_eq!(user.website.as_deref(), Some("https://example.com"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dropping_a_call_closes_its_connection() {
+    use tokio::io::AsyncReadExt;
+    // A server that reads the request and never answers.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let cc = ConnectyCube::builder(1, AUTH_KEY).api_endpoint(url).build().unwrap();
+    let call = tokio::spawn(async move { cc.auth().create_session(None).await });
+    let (mut socket, _) = listener.accept().await.unwrap();
+    let mut buffer = vec![0u8; 4096];
+    let read = socket.read(&mut buffer).await.unwrap();
+    assert!(String::from_utf8_lossy(&buffer[..read]).starts_with("POST /session"));
+    call.abort();
+    let started = Instant::now();
+    let closed = tokio::time::timeout(Duration::from_secs(2), async {
+        loop {
+            match socket.read(&mut buffer).await {
+                Ok(0) | Err(_) => break,
+                Ok(_) => continue,
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "the connection stayed open after the call was dropped");
+    assert!(
+        started.elapsed() < Duration::from_millis(500),
+        "{:?}",
+        started.elapsed()
+    );
+}
