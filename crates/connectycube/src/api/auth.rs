@@ -2,10 +2,11 @@
 
 use std::sync::Arc;
 
-use connectycube_models::{Credentials, Secret, Session, User, decode_session, decode_user, nest_params};
+use connectycube_models::{Credentials, NewUser, Secret, Session, User, decode_session, decode_user, nest_params};
 use connectycube_transport::Method;
 use time::OffsetDateTime;
 
+use crate::api::UsersClient;
 use crate::client::Inner;
 use crate::error::{Error, Result};
 use crate::http::request::{ApiRequest, Auth, Repeat};
@@ -38,6 +39,11 @@ impl AuthClient {
     /// `POST /login`: signs a user in on the current session (an application session is
     /// created first when there is none); the token stays the same.
     pub async fn sign_in(&self, credentials: Credentials) -> Result<User> {
+        if !credentials.supports_login() {
+            return Err(Error::InvalidInput(
+                "a guest cannot sign in on an existing session; create a guest session with create_session".into(),
+            ));
+        }
         let live = self
             .inner
             .sessions
@@ -60,6 +66,31 @@ impl AuthClient {
         Ok(user)
     }
 
+    /// Signs up and opens a user session for the new account, in one call (Android's
+    /// `signUpSignInTask`): `POST /users`, then `POST /session` with the same login (or
+    /// email) and password.
+    pub async fn sign_up_and_sign_in(&self, user: NewUser) -> Result<(User, ActiveSession)> {
+        let password = user
+            .fields
+            .password
+            .clone()
+            .ok_or_else(|| Error::InvalidInput("password is required".into()))?;
+        let credentials = match (&user.fields.login, &user.fields.email) {
+            (Some(login), _) => Credentials::Login {
+                login: login.clone(),
+                password,
+            },
+            (None, Some(email)) => Credentials::Email {
+                email: email.clone(),
+                password,
+            },
+            (None, None) => return Err(Error::InvalidInput("login or email is required".into())),
+        };
+        let created = UsersClient::new(self.inner.clone()).sign_up(user).await?;
+        let session = self.create_session(Some(credentials)).await?;
+        Ok((created, session))
+    }
+
     /// `DELETE /login`: the session continues as an application session.
     pub async fn sign_out(&self) -> Result<()> {
         let Some(session) = self
@@ -70,7 +101,7 @@ impl AuthClient {
             self.inner.sessions.clear();
             return Ok(());
         };
-        let request = ApiRequest::new(Method::DELETE, "/login", Auth::Session(Need::Any));
+        let request = ApiRequest::new(Method::DELETE, "/login", Auth::CurrentOnly);
         match self.inner.execute(request).await {
             Ok(_) => {
                 self.inner.sessions.set_user(&session.token, None, None);
@@ -99,7 +130,7 @@ impl AuthClient {
             .live(self.inner.clock.server_now(), time::Duration::ZERO)
             .is_some()
         {
-            let request = ApiRequest::new(Method::DELETE, "/session", Auth::Session(Need::Any));
+            let request = ApiRequest::new(Method::DELETE, "/session", Auth::CurrentOnly);
             match self.inner.execute(request).await {
                 Ok(_) | Err(Error::SessionExpired) => {}
                 Err(error) => return Err(error),
@@ -110,13 +141,21 @@ impl AuthClient {
     }
 
     /// `DELETE /session/{id}`: one of the signed-in user's sessions (on another device).
+    /// When `session_id` is the session in use, it is forgotten here too, as by
+    /// [`Self::destroy_session`].
     pub async fn delete_session(&self, session_id: u64) -> Result<()> {
         let request = ApiRequest::new(
             Method::DELETE,
             format!("/session/{session_id}"),
             Auth::Session(Need::Any),
         );
-        self.inner.execute(request).await.map(drop)
+        let answer = self.inner.execute(request).await?;
+        if let Some(used) = answer.session.filter(|s| s.session_id == Some(session_id))
+            && self.inner.sessions.current().is_some_and(|c| c.token == used.token)
+        {
+            self.inner.sessions.clear();
+        }
+        Ok(())
     }
 
     /// `DELETE /session/list`: every session of the signed-in user but this one.

@@ -23,7 +23,8 @@ pub struct Upload {
     pub content_type: String,
     /// Public files are readable without a token (`public_url`); private ones need one.
     pub public: bool,
-    /// Called with (bytes sent, total bytes) as the upload goes.
+    /// Called with (file bytes sent, file size) as the upload goes; the last call is
+    /// (size, size).
     pub progress: Option<ProgressFn>,
 }
 
@@ -96,7 +97,7 @@ impl StorageClient {
                 file_name: upload.name.clone(),
                 content_type: upload.content_type.clone(),
                 data: upload.data,
-                progress: upload.progress,
+                progress: upload.progress.map(|report| file_progress(report, size)),
             },
         });
         self.inner.execute(send).await?;
@@ -165,6 +166,17 @@ impl StorageClient {
         let user = UsersClient::new(self.inner.clone()).update(update).await?;
         Ok((blob, user))
     }
+}
+
+/// The transport counts the bytes of the whole multipart body (form fields, file, closing
+/// boundary); the app asked about its file. Reports (file bytes sent, file size): the form's
+/// overhead is counted as if it went first, so the file is never reported ahead of the wire,
+/// and the last report is exactly (size, size).
+fn file_progress(report: ProgressFn, file_len: u64) -> ProgressFn {
+    Arc::new(move |sent: u64, total: u64| {
+        let overhead = total.saturating_sub(file_len);
+        report(sent.saturating_sub(overhead).min(file_len), file_len);
+    })
 }
 
 fn encode_segment(segment: &str) -> String {

@@ -58,6 +58,11 @@ impl Inner {
                 Auth::None => None,
                 Auth::SessionOrAuthKey => self.sessions.live(self.clock.server_now(), self.expiry_margin()),
                 Auth::Session(need) => Some(self.sessions.ensure(self, need).await?),
+                Auth::CurrentOnly => Some(
+                    self.sessions
+                        .live(self.clock.server_now(), time::Duration::ZERO)
+                        .ok_or(Error::SessionExpired)?,
+                ),
             };
             let http = self.compose(&request, session.as_ref())?;
             tracing::debug!(method = %request.method, url = %redact_url(&http.url), attempt = failed_attempts + 1, "sending");
@@ -85,7 +90,7 @@ impl Inner {
                 return Ok(Answer { response, session });
             }
             let error_body = ErrorBody::parse(&response.body).unwrap_or_default();
-            if status == 401 && error_body.is_session_missing() && !renewed {
+            if status == 401 && error_body.is_session_missing() && !renewed && request.auth != Auth::CurrentOnly {
                 if let Some(session) = &session {
                     // The server dropped the token: renew once and replay once.
                     renewed = true;

@@ -14,6 +14,9 @@ pub(crate) enum Auth {
     SessionOrAuthKey,
     /// A live session, created or renewed on demand.
     Session(Need),
+    /// The session in use and nothing else: calls that end a session must not create one
+    /// to end. No live session, or a 401 for it, is `SessionExpired`.
+    CurrentOnly,
 }
 
 /// Whether repeating the call after it may have reached the server is harmless.
