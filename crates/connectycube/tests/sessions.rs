@@ -73,6 +73,21 @@ impl Env {
     }
 }
 
+/// `n` concurrent `users().get(id)` calls, each in its own task; their results in order.
+async fn concurrent_gets(cc: &ConnectyCube, id: u64, n: usize) -> Vec<connectycube::Result<connectycube::User>> {
+    let calls: Vec<_> = (0..n)
+        .map(|_| {
+            let cc = cc.clone();
+            tokio::spawn(async move { cc.users().get(id).await })
+        })
+        .collect();
+    let mut results = Vec::with_capacity(n);
+    for call in calls {
+        results.push(call.await.unwrap());
+    }
+    results
+}
+
 fn login() -> Credentials {
     Credentials::login("sessionuser", "password1")
 }
@@ -91,14 +106,8 @@ async fn fifty_concurrent_calls_on_an_expired_session_make_one_post_session() {
     let old_token = cc.auth().token().unwrap();
     env.advance(2 * 3600 + 1).await;
     let before = env.count("POST /session").await;
-    let calls: Vec<_> = (0..50)
-        .map(|_| {
-            let cc = cc.clone();
-            tokio::spawn(async move { cc.users().get(me).await })
-        })
-        .collect();
-    for call in calls {
-        assert_eq!(call.await.unwrap().unwrap().id, me);
+    for result in concurrent_gets(&cc, me, 50).await {
+        assert_eq!(result.unwrap().id, me);
     }
     assert_eq!(
         env.count("POST /session").await - before,
@@ -130,14 +139,8 @@ async fn a_cancelled_leader_does_not_cancel_the_renewal_for_the_others() {
     tokio::time::sleep(Duration::from_millis(100)).await; // its 401 came back; the renewal waits on the delay
     leader.abort();
     assert!(leader.await.unwrap_err().is_cancelled());
-    let others: Vec<_> = (0..49)
-        .map(|_| {
-            let cc = cc.clone();
-            tokio::spawn(async move { cc.users().get(me).await })
-        })
-        .collect();
-    for call in others {
-        assert_eq!(call.await.unwrap().unwrap().id, me);
+    for result in concurrent_gets(&cc, me, 49).await {
+        assert_eq!(result.unwrap().id, me);
     }
     assert_eq!(env.count("POST /session").await - before, 1);
 }
@@ -151,14 +154,8 @@ async fn a_failing_renewal_fans_out_one_typed_error_without_a_storm() {
     env.fault(json!({"path_prefix": "/session", "method": "POST", "status": 503, "times": 100}))
         .await;
     let before = env.count("POST /session").await;
-    let calls: Vec<_> = (0..20)
-        .map(|_| {
-            let cc = cc.clone();
-            tokio::spawn(async move { cc.users().get(me).await })
-        })
-        .collect();
-    for call in calls {
-        let error = call.await.unwrap().unwrap_err();
+    for result in concurrent_gets(&cc, me, 20).await {
+        let error = result.unwrap_err();
         assert_eq!(error.status(), Some(503), "{error:?}");
     }
     let posts = env.count("POST /session").await - before;
@@ -197,14 +194,8 @@ async fn an_application_session_is_created_on_demand_once() {
     let me = signed_in(&creator).await;
     let cc = env.client().build().unwrap();
     let before = env.count("POST /session").await;
-    let calls: Vec<_> = (0..20)
-        .map(|_| {
-            let cc = cc.clone();
-            tokio::spawn(async move { cc.users().get(me).await })
-        })
-        .collect();
-    for call in calls {
-        call.await.unwrap().unwrap();
+    for result in concurrent_gets(&cc, me, 20).await {
+        result.unwrap();
     }
     assert_eq!(env.count("POST /session").await - before, 1);
     assert!(!cc.auth().active_session().unwrap().is_user_session());
@@ -234,14 +225,8 @@ async fn the_restore_hook_renews_an_expired_user_session_once() {
     let cc = env.client().session_restore(restore.clone()).build().unwrap();
     let me = signed_in(&cc).await;
     env.advance(2 * 3600 + 1).await;
-    let calls: Vec<_> = (0..10)
-        .map(|_| {
-            let cc = cc.clone();
-            tokio::spawn(async move { cc.users().get(me).await })
-        })
-        .collect();
-    for call in calls {
-        call.await.unwrap().unwrap();
+    for result in concurrent_gets(&cc, me, 10).await {
+        result.unwrap();
     }
     assert_eq!(restore.calls.load(Ordering::SeqCst), 1);
 
