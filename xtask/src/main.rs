@@ -3,10 +3,12 @@
 //! - `test`            formatting, clippy, every Rust test, the quickstart, then the official JS SDK run
 //!   against the emulator (what CI runs)
 //! - `emulator [ARGS]` build and run the emulator (arguments go to it)
+//! - `bindings`        generate the foreign-language bindings into `target/bindings/<lang>/`
 //! - `js-compat`       only the JS SDK compatibility test
 //! - `bench-emulator`  the emulator's throughput/latency benchmark (release build)
 
 mod bench_emulator;
+mod bindings;
 mod js_compat;
 mod util;
 
@@ -32,6 +34,7 @@ fn run(args: &[String]) -> Result<()> {
             cargo_args.extend(rest.iter().map(String::as_str));
             util::cargo(&cargo_args)
         }
+        "bindings" => bindings::run(rest),
         "js-compat" => {
             let emulator = util::build_emulator(false)?;
             js_compat::run(&util::workspace_root(), &emulator)
@@ -55,6 +58,7 @@ const HELP: &str = "usage: cargo xtask <command>
   test                 fmt check, clippy -D warnings, cargo test --workspace, quickstart, JS SDK compatibility
                        (--no-lint skips fmt and clippy)
   emulator [ARGS]      run the emulator in release mode, e.g. `cargo xtask emulator --port 8080`
+  bindings [--lang L]  build the FFI library, generate Kotlin/Swift/Python into target/bindings/<lang>/
   js-compat            run only the official JS SDK against the emulator
   bench-emulator       measure the emulator: GET /users/{id}, 64 keep-alive connections";
 

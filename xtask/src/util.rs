@@ -42,6 +42,13 @@ pub fn run(command: &mut Command) -> Result<()> {
     Ok(())
 }
 
+/// Where cargo puts build outputs (`CARGO_TARGET_DIR` or `target/`).
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
+}
+
 /// Builds the emulator binary and returns its path.
 pub fn build_emulator(release: bool) -> Result<PathBuf> {
     let mut args = vec!["build", "-p", "connectycube-emulator", "--bin", "connectycube-emulator"];
@@ -49,10 +56,7 @@ pub fn build_emulator(release: bool) -> Result<PathBuf> {
         args.push("--release");
     }
     cargo(&args)?;
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target"));
-    let binary = target
+    let binary = target_dir()
         .join(if release { "release" } else { "debug" })
         .join("connectycube-emulator");
     if !binary.exists() {

@@ -492,6 +492,84 @@ impl UserSearch {
     }
 
     /// Query pairs, keys with literal brackets, values raw (caller percent-encodes):
+    /// A search from loose query parameters, as the KMP and JS SDKs take them (`login`,
+    /// `id[in]` with several values or a comma list, `full_name[start_with]`, `updated_at[gt]`,
+    /// `limit`, `offset`, `sort_asc`/`sort_desc`). Unknown fields or operators are an error;
+    /// the documented rules are checked later by [`UserSearch::validate`].
+    pub fn from_query_pairs(pairs: &[(String, String)]) -> Result<Self, SearchError> {
+        let mut search = Self::new();
+        let (mut limit, mut offset) = (None, None);
+        let mut grouped: Vec<(SearchField, Op, Vec<String>)> = Vec::new();
+        for (key, value) in pairs {
+            let number = |name: &str| {
+                value
+                    .trim()
+                    .parse::<u32>()
+                    .map_err(|_| SearchError(format!("{name} must be a non-negative integer")))
+            };
+            match key.as_str() {
+                "limit" => limit = Some(number("limit")?),
+                "offset" => offset = Some(number("offset")?),
+                "sort_asc" | "sort_desc" => {
+                    let field = SearchField::parse(value.trim())
+                        .ok_or_else(|| SearchError(format!("unknown sort field '{value}'")))?;
+                    search.sorter = Some(if key == "sort_asc" {
+                        Sorter::asc(field)
+                    } else {
+                        Sorter::desc(field)
+                    });
+                }
+                _ => {
+                    let (name, rest) = key.split_once('[').map_or((key.as_str(), ""), |(n, r)| (n, r));
+                    let op_name = rest.split(']').next().unwrap_or("");
+                    let field = SearchField::parse(name)
+                        .ok_or_else(|| SearchError(format!("unknown search field '{name}'")))?;
+                    let op = match op_name {
+                        "" | "eq" => Op::Eq,
+                        "in" => Op::In,
+                        "nin" => Op::Nin,
+                        "start_with" => Op::StartWith,
+                        "gt" => Op::Gt,
+                        "lt" => Op::Lt,
+                        "gte" => Op::Gte,
+                        "lte" => Op::Lte,
+                        other => return Err(SearchError(format!("unknown operator '{other}' for '{name}'"))),
+                    };
+                    let values: Vec<String> = if op.is_list() {
+                        value
+                            .split(',')
+                            .map(|v| v.trim().to_owned())
+                            .filter(|v| !v.is_empty())
+                            .collect()
+                    } else {
+                        vec![value.clone()]
+                    };
+                    match grouped.iter_mut().find(|(f, o, _)| *f == field && *o == op) {
+                        Some((_, _, existing)) => existing.extend(values),
+                        None => grouped.push((field, op, values)),
+                    }
+                }
+            }
+        }
+        for (field, op, values) in grouped {
+            // A plain field given several values (`id=1&id=2`) means `in`.
+            let op = if op == Op::Eq && values.len() > 1 { Op::In } else { op };
+            let typed = values
+                .into_iter()
+                .map(|v| match (field, v.trim().parse::<i64>()) {
+                    (SearchField::Id, Ok(n)) => SearchValue::Int(n),
+                    _ => SearchValue::Text(v),
+                })
+                .collect();
+            search = search.push(field, op, typed);
+        }
+        if let Some(limit) = limit {
+            let limit = limit.clamp(1, MAX_PER_PAGE);
+            search.pagination = Some(Pagination::new(offset.unwrap_or(0) / limit, limit));
+        }
+        Ok(search)
+    }
+
     /// `("id","5")`, `("id[in][]","1"),("id[in][]","2")`, `("user_tags[nin][]","vip")`,
     /// `("full_name[start_with]","hunter")`, `("updated_at[gt]","2019-11-06T09:21:41Z")`, `("limit","10")`,
     /// `("offset","50")`, `("sort_desc","id")`.
@@ -948,5 +1026,37 @@ mod tests {
             UserOrder::new(Order::Asc, FilterType::Date, "created_at").to_query_value(),
             "asc date created_at"
         );
+    }
+}
+
+#[cfg(test)]
+mod from_query_pairs_tests {
+    use super::*;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn loose_parameters_become_the_same_typed_search() {
+        let loose = UserSearch::from_query_pairs(&pairs(&[
+            ("id[in]", "51941,51946"),
+            ("full_name[start_with]", "dive r"),
+            ("limit", "10"),
+            ("offset", "20"),
+            ("sort_desc", "id"),
+        ]))
+        .unwrap();
+        let typed = UserSearch::new()
+            .is_in(SearchField::Id, [51941, 51946])
+            .start_with(SearchField::FullName, "dive r")
+            .paginate(Pagination::new(2, 10))
+            .sort(Sorter::desc(SearchField::Id));
+        assert_eq!(loose, typed);
+        let repeated = UserSearch::from_query_pairs(&pairs(&[("user_tags", "a"), ("user_tags", "b")])).unwrap();
+        assert_eq!(repeated, UserSearch::new().is_in(SearchField::UserTags, ["a", "b"]));
+        assert!(UserSearch::from_query_pairs(&pairs(&[("nickname", "x")])).is_err());
+        assert!(UserSearch::from_query_pairs(&pairs(&[("login[like]", "x")])).is_err());
+        assert!(UserSearch::from_query_pairs(&pairs(&[("login", "x"), ("limit", "ten")])).is_err());
     }
 }

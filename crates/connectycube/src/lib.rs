@@ -29,7 +29,7 @@ mod session;
 #[cfg(test)]
 mod unit_tests;
 
-pub use api::{AuthClient, StorageClient, Upload, UsersClient};
+pub use api::{AuthClient, StorageClient, Upload, UsersClient, content_type_for};
 pub use client::{ConnectyCube, ConnectyCubeBuilder};
 pub use config::{Config, DEFAULT_API_ENDPOINT, RetryConfig, Timeouts};
 pub use error::{Error, Result};

@@ -176,6 +176,12 @@ impl AuthClient {
         });
     }
 
+    /// Forgets the session here without telling the server (it stays valid there until
+    /// it expires); the session store is cleared.
+    pub fn forget_session(&self) {
+        self.inner.sessions.clear();
+    }
+
     /// The session in use, if any.
     pub fn active_session(&self) -> Option<ActiveSession> {
         self.inner.sessions.current()

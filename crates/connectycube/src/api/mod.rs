@@ -5,5 +5,5 @@ mod storage;
 mod users;
 
 pub use auth::AuthClient;
-pub use storage::{StorageClient, Upload};
+pub use storage::{StorageClient, Upload, content_type_for};
 pub use users::UsersClient;

@@ -50,6 +50,49 @@ impl Upload {
     }
 }
 
+impl Upload {
+    /// Reads a file; its name is the file name and its content type is guessed from the
+    /// extension (`application/octet-stream` when unknown).
+    pub async fn from_path(path: impl AsRef<std::path::Path>) -> Result<Self> {
+        let path = path.as_ref().to_owned();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "file".into());
+        let content_type = content_type_for(&name);
+        let data = tokio::task::spawn_blocking(move || std::fs::read(path))
+            .await
+            .map_err(|_| Error::Cancelled)?
+            .map_err(|e| Error::InvalidInput(format!("cannot read the file: {e}")))?;
+        Ok(Self::new(data, name, content_type))
+    }
+}
+
+/// The content type of a file name, by extension, for the kinds of file avatars and
+/// attachments usually are.
+pub fn content_type_for(file_name: &str) -> &'static str {
+    let extension = file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match extension.as_str() {
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "heic" => "image/heic",
+        "svg" => "image/svg+xml",
+        "mp4" => "video/mp4",
+        "mov" => "video/quicktime",
+        "mp3" => "audio/mpeg",
+        "m4a" => "audio/mp4",
+        "pdf" => "application/pdf",
+        "txt" => "text/plain",
+        "json" => "application/json",
+        _ => "application/octet-stream",
+    }
+}
+
 impl std::fmt::Debug for Upload {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Upload")
@@ -120,16 +163,9 @@ impl StorageClient {
         content_type: &str,
         public: bool,
     ) -> Result<Blob> {
-        let path = path.as_ref().to_owned();
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "file".into());
-        let data = tokio::task::spawn_blocking(move || std::fs::read(path))
-            .await
-            .map_err(|_| Error::Cancelled)?
-            .map_err(|e| Error::InvalidInput(format!("cannot read the file: {e}")))?;
-        self.upload(Upload::new(data, name, content_type).public(public)).await
+        let mut upload = Upload::from_path(path).await?;
+        upload.content_type = content_type.to_owned();
+        self.upload(upload.public(public)).await
     }
 
     /// `{api}/blobs/{uid}?token={token}`: a private file, readable with the current

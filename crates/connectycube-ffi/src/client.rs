@@ -1,0 +1,443 @@
+//! `ConnectyCube`: the one shared object, as in the official SDKs (`ConnectyCube()` in
+//! Swift is the shared instance). Every operation: convert, call `connectycube`, convert.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use connectycube::{Credentials, Upload, UserSearch};
+use parking_lot::RwLock;
+
+use crate::callbacks::{
+    PersistenceAdapter, RestoreAdapter, SessionPersistence, SessionRestoreHandler, UploadProgressListener,
+};
+use crate::error::{ConnectycubeError, invalid};
+use crate::records::{
+    ConnectycubeConfig, ConnectycubeFile, ConnectycubeSession, ConnectycubeUser, PagedUsersResult, ParamValue,
+    RequestPagination, RequestSorter, credentials_from_user, id64, new_user, param_pairs, user_update,
+};
+
+type Result<T> = std::result::Result<T, ConnectycubeError>;
+
+/// The ConnectyCube SDK. `ConnectyCube()` always returns the same shared instance.
+#[derive(uniffi::Object)]
+pub struct ConnectyCube {
+    client: RwLock<Option<connectycube::ConnectyCube>>,
+    persistence: RwLock<Option<Arc<dyn SessionPersistence>>>,
+    restore: RwLock<Option<Arc<dyn SessionRestoreHandler>>>,
+}
+
+static SHARED: OnceLock<Arc<ConnectyCube>> = OnceLock::new();
+
+pub(crate) fn shared() -> Arc<ConnectyCube> {
+    SHARED
+        .get_or_init(|| {
+            Arc::new(ConnectyCube {
+                client: RwLock::new(None),
+                persistence: RwLock::new(None),
+                restore: RwLock::new(None),
+            })
+        })
+        .clone()
+}
+
+impl ConnectyCube {
+    pub(crate) fn sdk(&self) -> Result<connectycube::ConnectyCube> {
+        self.client.read().clone().ok_or(ConnectycubeError::NotInitialized)
+    }
+
+    fn init(
+        &self,
+        application_id: String,
+        authorization_key: String,
+        secret: Option<String>,
+        config: Option<ConnectycubeConfig>,
+    ) -> Result<()> {
+        let app_id: u64 = application_id
+            .trim()
+            .parse()
+            .map_err(|_| invalid("applicationId must be the application's number"))?;
+        let mut builder = connectycube::ConnectyCube::builder(app_id, authorization_key);
+        if let Some(secret) = secret {
+            builder = builder.auth_secret(secret);
+        }
+        if let Some(config) = config {
+            if config.api_endpoint.trim().is_empty() || config.chat_endpoint.trim().is_empty() {
+                return Err(invalid("'apiEndpoint' and(or) 'chatEndpoint' can not be empty"));
+            }
+            builder = builder
+                .api_endpoint(config.api_endpoint)
+                .retain_credentials(config.retain_credentials);
+        }
+        if let Some(persistence) = self.persistence.read().clone() {
+            builder = builder.session_store(Arc::new(PersistenceAdapter(persistence)));
+        }
+        if let Some(restore) = self.restore.read().clone() {
+            builder = builder.session_restore(Arc::new(RestoreAdapter(restore)));
+        }
+        *self.client.write() = Some(builder.build()?);
+        Ok(())
+    }
+}
+
+fn user(user: connectycube::User) -> Result<ConnectycubeUser> {
+    ConnectycubeUser::try_from(user)
+}
+
+fn paged(page: connectycube::Page<connectycube::User>) -> Result<PagedUsersResult> {
+    PagedUsersResult::try_from(page)
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl ConnectyCube {
+    /// The shared instance.
+    #[uniffi::constructor]
+    pub fn new() -> Arc<Self> {
+        shared()
+    }
+
+    /// Sets up the SDK for an application: its id and auth key from the admin panel, and
+    /// optionally custom endpoints. Call once at start (again to reconfigure).
+    #[uniffi::method(default(connectycube_config = None))]
+    pub fn do_init(
+        &self,
+        application_id: String,
+        authorization_key: String,
+        connectycube_config: Option<ConnectycubeConfig>,
+    ) -> Result<()> {
+        self.init(application_id, authorization_key, None, connectycube_config)
+    }
+
+    /// As `doInit`, with the auth secret: sessions are then signed (the legacy scheme).
+    #[uniffi::method(default(connectycube_config = None))]
+    pub fn do_init_with_secret(
+        &self,
+        application_id: String,
+        authorization_key: String,
+        authorization_secret: String,
+        connectycube_config: Option<ConnectycubeConfig>,
+    ) -> Result<()> {
+        self.init(
+            application_id,
+            authorization_key,
+            Some(authorization_secret),
+            connectycube_config,
+        )
+    }
+
+    /// Persists the session across restarts. Takes effect at the next `doInit`.
+    pub fn set_session_persistence(&self, persistence: Option<Arc<dyn SessionPersistence>>) {
+        *self.persistence.write() = persistence;
+    }
+
+    /// Renews an expired user session. Takes effect at the next `doInit`.
+    pub fn set_session_restore_handler(&self, handler: Option<Arc<dyn SessionRestoreHandler>>) {
+        *self.restore.write() = handler;
+    }
+
+    // ---- sessions
+
+    /// An application session (no `user`), or a user session: login or email + password,
+    /// a guest (`isGuest` + `fullName`), or a CIdP token in `login`.
+    #[uniffi::method(default(user = None))]
+    pub async fn create_session(&self, user: Option<ConnectycubeUser>) -> Result<ConnectycubeSession> {
+        let credentials = user.as_ref().map(credentials_from_user).transpose()?;
+        ConnectycubeSession::try_from(self.sdk()?.auth().create_session(credentials).await?)
+    }
+
+    /// A session signed in with Facebook (`ConnectycubeProvider.FACEBOOK`) or Twitter
+    /// (`TWITTER`, with the token secret).
+    #[uniffi::method(default(access_token_secret = None))]
+    pub async fn create_session_using_social_provider(
+        &self,
+        social_provider: String,
+        access_token: String,
+        access_token_secret: Option<String>,
+    ) -> Result<ConnectycubeSession> {
+        let credentials = social(&social_provider, access_token, access_token_secret)?;
+        ConnectycubeSession::try_from(self.sdk()?.auth().create_session(Some(credentials)).await?)
+    }
+
+    /// A session signed in with a Firebase phone-auth ID token.
+    pub async fn create_session_using_firebase_phone(
+        &self,
+        project_id: String,
+        access_token: String,
+    ) -> Result<ConnectycubeSession> {
+        let credentials = Credentials::FirebasePhone {
+            project_id,
+            access_token: access_token.into(),
+        };
+        ConnectycubeSession::try_from(self.sdk()?.auth().create_session(Some(credentials)).await?)
+    }
+
+    /// A session signed in with a Firebase email (or Google) ID token.
+    pub async fn create_session_using_firebase_email(
+        &self,
+        project_id: String,
+        access_token: String,
+    ) -> Result<ConnectycubeSession> {
+        let credentials = Credentials::FirebaseEmail {
+            project_id,
+            access_token: access_token.into(),
+        };
+        ConnectycubeSession::try_from(self.sdk()?.auth().create_session(Some(credentials)).await?)
+    }
+
+    /// The session as the server sees it.
+    pub async fn get_session(&self) -> Result<ConnectycubeSession> {
+        ConnectycubeSession::try_from(self.sdk()?.auth().get_session().await?)
+    }
+
+    /// Ends the session on the server and forgets it.
+    pub async fn destroy_session(&self) -> Result<()> {
+        Ok(self.sdk()?.auth().destroy_session().await?)
+    }
+
+    /// Deletes one of the user's sessions by id (another device).
+    pub async fn delete_session(&self, session_id: i32) -> Result<()> {
+        Ok(self
+            .sdk()?
+            .auth()
+            .delete_session(id64(session_id, "sessionId")?)
+            .await?)
+    }
+
+    /// Deletes every session of the user but this one.
+    pub async fn delete_sessions_except_current(&self) -> Result<()> {
+        Ok(self.sdk()?.auth().delete_other_sessions().await?)
+    }
+
+    /// Signs a user in on the current session (deprecated upstream: prefer `createSession(user:)`).
+    pub async fn sign_in(&self, user: ConnectycubeUser) -> Result<ConnectycubeUser> {
+        crate::client::user(self.sdk()?.auth().sign_in(credentials_from_user(&user)?).await?)
+    }
+
+    /// Signs in with Facebook or Twitter on the current session (deprecated upstream).
+    #[uniffi::method(default(access_token_secret = None))]
+    pub async fn sign_in_using_social_provider(
+        &self,
+        social_provider: String,
+        access_token: String,
+        access_token_secret: Option<String>,
+    ) -> Result<ConnectycubeUser> {
+        let credentials = social(&social_provider, access_token, access_token_secret)?;
+        crate::client::user(self.sdk()?.auth().sign_in(credentials).await?)
+    }
+
+    /// Signs in with a Firebase phone token on the current session (deprecated upstream).
+    pub async fn sign_in_using_firebase_phone(
+        &self,
+        project_id: String,
+        access_token: String,
+    ) -> Result<ConnectycubeUser> {
+        let credentials = Credentials::FirebasePhone {
+            project_id,
+            access_token: access_token.into(),
+        };
+        crate::client::user(self.sdk()?.auth().sign_in(credentials).await?)
+    }
+
+    /// Signs in with a Firebase email token on the current session (deprecated upstream).
+    pub async fn sign_in_using_firebase_email(
+        &self,
+        project_id: String,
+        access_token: String,
+    ) -> Result<ConnectycubeUser> {
+        let credentials = Credentials::FirebaseEmail {
+            project_id,
+            access_token: access_token.into(),
+        };
+        crate::client::user(self.sdk()?.auth().sign_in(credentials).await?)
+    }
+
+    /// Signs the user out; the session continues as an application session (deprecated
+    /// upstream: prefer `destroySession`).
+    pub async fn sign_out(&self) -> Result<()> {
+        Ok(self.sdk()?.auth().sign_out().await?)
+    }
+
+    // ---- users
+
+    /// Creates a user (login or email + password required), with or without a session.
+    pub async fn sign_up(&self, user: ConnectycubeUser) -> Result<ConnectycubeUser> {
+        crate::client::user(self.sdk()?.users().sign_up(new_user(&user)?).await?)
+    }
+
+    /// Updates the signed-in user; a password change needs `password` and `oldPassword`.
+    pub async fn update_user(&self, user: ConnectycubeUser) -> Result<ConnectycubeUser> {
+        crate::client::user(self.sdk()?.users().update(user_update(&user)?).await?)
+    }
+
+    /// Deletes the signed-in user.
+    pub async fn delete_user(&self) -> Result<()> {
+        Ok(self.sdk()?.users().delete_me().await?)
+    }
+
+    /// Deletes the signed-in user, named by external id.
+    pub async fn delete_user_by_external_id(&self, external_id: String) -> Result<()> {
+        Ok(self.sdk()?.users().delete_by_external_id(&external_id).await?)
+    }
+
+    /// Emails password-reset instructions to the address, when it belongs to a user.
+    pub async fn reset_password(&self, email: String) -> Result<()> {
+        Ok(self.sdk()?.users().reset_password(&email).await?)
+    }
+
+    pub async fn get_user_by_id(&self, id: i32) -> Result<ConnectycubeUser> {
+        crate::client::user(self.sdk()?.users().get(id64(id, "id")?).await?)
+    }
+
+    #[uniffi::method(default(pagination = None, sorter = None))]
+    pub async fn get_users_by_ids(
+        &self,
+        ids: Vec<i32>,
+        pagination: Option<RequestPagination>,
+        sorter: Option<RequestSorter>,
+    ) -> Result<PagedUsersResult> {
+        let ids = ids.into_iter().map(|id| id64(id, "id")).collect::<Result<Vec<_>>>()?;
+        let page = self
+            .sdk()?
+            .users()
+            .get_by_ids(
+                &ids,
+                crate::records::pagination(pagination)?,
+                crate::records::sorter(sorter)?,
+            )
+            .await?;
+        paged(page)
+    }
+
+    /// A free v2 search: `["login": "x"]`, `["id[in]": [1, 2]]`, `["full_name[start_with]": "hunt"]`…
+    #[uniffi::method(default(pagination = None, sorter = None))]
+    pub async fn get_users(
+        &self,
+        params: HashMap<String, ParamValue>,
+        pagination: Option<RequestPagination>,
+        sorter: Option<RequestSorter>,
+    ) -> Result<PagedUsersResult> {
+        let mut search = UserSearch::from_query_pairs(&param_pairs(params)).map_err(|e| invalid(e.to_string()))?;
+        if let Some(p) = crate::records::pagination(pagination)? {
+            search = search.paginate(p);
+        }
+        if let Some(s) = crate::records::sorter(sorter)? {
+            search = search.sort(s);
+        }
+        paged(self.sdk()?.users().search(search).await?)
+    }
+
+    #[uniffi::method(default(pagination = None, sorter = None))]
+    pub async fn get_users_by_full_name(
+        &self,
+        full_name: String,
+        pagination: Option<RequestPagination>,
+        sorter: Option<RequestSorter>,
+    ) -> Result<PagedUsersResult> {
+        let page = self
+            .sdk()?
+            .users()
+            .get_by_full_name(
+                &full_name,
+                crate::records::pagination(pagination)?,
+                crate::records::sorter(sorter)?,
+            )
+            .await?;
+        paged(page)
+    }
+
+    #[uniffi::method(default(pagination = None, sorter = None))]
+    pub async fn get_users_by_tags(
+        &self,
+        tags: Vec<String>,
+        pagination: Option<RequestPagination>,
+        sorter: Option<RequestSorter>,
+    ) -> Result<PagedUsersResult> {
+        let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
+        let page = self
+            .sdk()?
+            .users()
+            .get_by_tags(
+                &tags,
+                crate::records::pagination(pagination)?,
+                crate::records::sorter(sorter)?,
+            )
+            .await?;
+        paged(page)
+    }
+
+    pub async fn get_user_by_login(&self, login: String) -> Result<ConnectycubeUser> {
+        crate::client::user(self.sdk()?.users().get_by_login(&login).await?)
+    }
+
+    pub async fn get_user_by_email(&self, email: String) -> Result<ConnectycubeUser> {
+        crate::client::user(self.sdk()?.users().get_by_email(&email).await?)
+    }
+
+    pub async fn get_user_by_phone_number(&self, phone: String) -> Result<ConnectycubeUser> {
+        crate::client::user(self.sdk()?.users().get_by_phone(&phone).await?)
+    }
+
+    pub async fn get_user_by_external_id(&self, id: String) -> Result<ConnectycubeUser> {
+        crate::client::user(self.sdk()?.users().get_by_external_id(&id).await?)
+    }
+
+    pub async fn get_user_by_facebook_id(&self, id: String) -> Result<ConnectycubeUser> {
+        crate::client::user(self.sdk()?.users().get_by_facebook_id(&id).await?)
+    }
+
+    pub async fn get_user_by_twitter_id(&self, id: String) -> Result<ConnectycubeUser> {
+        crate::client::user(self.sdk()?.users().get_by_twitter_id(&id).await?)
+    }
+
+    // ---- storage
+
+    /// Uploads a file from disk; `progress` hears percentages.
+    #[uniffi::method(default(public = false, progress = None))]
+    pub async fn upload_file(
+        &self,
+        file_path: String,
+        public: bool,
+        progress: Option<Arc<dyn UploadProgressListener>>,
+    ) -> Result<ConnectycubeFile> {
+        let sdk = self.sdk()?;
+        let mut upload = Upload::from_path(&file_path).await?.public(public);
+        if let Some(listener) = progress {
+            upload = upload.on_progress(move |sent, total| {
+                let percent = sent.saturating_mul(100).checked_div(total).unwrap_or(100).min(100);
+                listener.on_progress(i32::try_from(percent).unwrap_or(100));
+            });
+        }
+        ConnectycubeFile::try_from(sdk.storage().upload(upload).await?)
+    }
+}
+
+fn social(provider: &str, access_token: String, access_token_secret: Option<String>) -> Result<Credentials> {
+    match provider {
+        "facebook" => Ok(Credentials::Facebook {
+            access_token: access_token.into(),
+        }),
+        "twitter" => Ok(Credentials::Twitter {
+            access_token: access_token.into(),
+            access_token_secret: access_token_secret
+                .ok_or_else(|| invalid("Twitter needs accessTokenSecret"))?
+                .into(),
+        }),
+        other => Err(invalid(format!(
+            "socialProvider must be \"facebook\" or \"twitter\", not \"{other}\" (Firebase has its own calls)"
+        ))),
+    }
+}
+
+/// `{api}/blobs/{uid}?token=…`: a private file, readable with the current session; nothing
+/// without a live session or an initialised SDK.
+#[uniffi::export]
+pub fn get_private_url_for_uid(uid: Option<String>) -> Option<String> {
+    let sdk = shared().sdk().ok()?;
+    sdk.storage().private_url(&uid?).ok()
+}
+
+/// `{api}/blobs/{uid}`: a public file.
+#[uniffi::export]
+pub fn get_public_url_for_uid(uid: Option<String>) -> Option<String> {
+    let sdk = shared().sdk().ok()?;
+    Some(sdk.storage().public_url(&uid?))
+}

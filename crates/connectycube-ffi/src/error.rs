@@ -1,0 +1,96 @@
+//! One error type for Swift (`ConnectycubeError`), Kotlin (`ConnectycubeException`, an
+//! `Exception`) and Python. No field is called `message`: it collides with
+//! `Throwable.message` in the generated Kotlin.
+
+use std::collections::HashMap;
+
+/// Why a call failed. Every variant carries what the app can act on: the HTTP status and
+/// the server's messages for answers, a reason for local failures.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, uniffi::Error)]
+pub enum ConnectycubeError {
+    /// The server answered with an error status (400, 401 on sign-in, 429, 5xx…).
+    #[error("the server answered {http_status_code}: {}", errors.join("; "))]
+    Response {
+        http_status_code: i32,
+        errors: Vec<String>,
+        field_errors: HashMap<String, Vec<String>>,
+    },
+    /// The session expired (or never existed) and could not be renewed: sign in again.
+    #[error("the session expired and could not be renewed; sign in again")]
+    SessionExpired,
+    /// 403, e.g. "Forbidden. Need user." for a write with an application session.
+    #[error("forbidden: {}", errors.join("; "))]
+    Forbidden { http_status_code: i32, errors: Vec<String> },
+    /// 404, or a lookup that found nobody.
+    #[error("not found: {}", errors.join("; "))]
+    NotFound { http_status_code: i32, errors: Vec<String> },
+    /// 422: the server refused the input; `field_errors` maps a field to its messages.
+    #[error("validation failed: {}", errors.join("; "))]
+    Validation {
+        http_status_code: i32,
+        errors: Vec<String>,
+        field_errors: HashMap<String, Vec<String>>,
+    },
+    /// The request could not be delivered or the answer not received.
+    #[error("network error: {reason}")]
+    Network { reason: String },
+    /// An attempt or the whole call ran out of time.
+    #[error("the request timed out")]
+    Timeout,
+    /// The server's answer was not what the API documents.
+    #[error("could not decode the server's answer: {reason}")]
+    Decode { reason: String },
+    /// The arguments were refused before anything was sent.
+    #[error("invalid argument: {reason}")]
+    InvalidArgument { reason: String },
+    /// `doInit` has not been called.
+    #[error("ConnectyCube is not initialised: call doInit first")]
+    NotInitialized,
+    /// The call was cancelled.
+    #[error("the request was cancelled")]
+    Cancelled,
+}
+
+impl From<connectycube::Error> for ConnectycubeError {
+    fn from(error: connectycube::Error) -> Self {
+        use connectycube::Error as E;
+        let fields = |f: &std::collections::BTreeMap<String, Vec<String>>| f.clone().into_iter().collect();
+        match error {
+            E::Api {
+                status,
+                messages,
+                fields: f,
+            } => Self::Response {
+                http_status_code: i32::from(status),
+                errors: messages,
+                field_errors: fields(&f),
+            },
+            E::SessionExpired => Self::SessionExpired,
+            E::Forbidden { messages } => Self::Forbidden {
+                http_status_code: 403,
+                errors: messages,
+            },
+            E::NotFound { messages } => Self::NotFound {
+                http_status_code: 404,
+                errors: messages,
+            },
+            E::Validation { messages, fields: f } => Self::Validation {
+                http_status_code: 422,
+                errors: messages,
+                field_errors: fields(&f),
+            },
+            E::Network(reason) => Self::Network { reason },
+            E::Timeout => Self::Timeout,
+            E::Decode(reason) => Self::Decode { reason },
+            E::InvalidInput(reason) => Self::InvalidArgument { reason },
+            E::Cancelled => Self::Cancelled,
+            other => Self::Decode {
+                reason: other.to_string(),
+            },
+        }
+    }
+}
+
+pub(crate) fn invalid(reason: impl Into<String>) -> ConnectycubeError {
+    ConnectycubeError::InvalidArgument { reason: reason.into() }
+}

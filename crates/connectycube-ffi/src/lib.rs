@@ -1,0 +1,23 @@
+//! The uniffi facade of the ConnectyCube SDK, in the shapes of the official new SDKs
+//! (`sdk-shapes.md` §1.1, §3): `ConnectyCube().doInit(…)`, `signUp(user:)`,
+//! `getUsersByIds(ids:pagination:sorter:)`, `ConnectycubeUser`, `PagedUsersResult`…
+//!
+//! No business logic lives here: each export converts its arguments (`records.rs`), calls
+//! the `connectycube` crate, and converts the result or error back (`error.rs`).
+
+uniffi::setup_scaffolding!();
+
+mod callbacks;
+mod client;
+mod error;
+mod records;
+mod session_manager;
+
+pub use callbacks::{SessionPersistence, SessionRestoreHandler, UploadProgressListener};
+pub use client::{ConnectyCube, get_private_url_for_uid, get_public_url_for_uid};
+pub use error::ConnectycubeError;
+pub use records::{
+    ConnectycubeConfig, ConnectycubeFile, ConnectycubeSession, ConnectycubeUser, PagedUsersResult, ParamValue,
+    RequestPagination, RequestSorter,
+};
+pub use session_manager::ConnectycubeSessionManager;

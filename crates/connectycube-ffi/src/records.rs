@@ -1,0 +1,426 @@
+//! The records Swift, Kotlin and Python see, named and shaped as in the official new SDKs
+//! (`sdk-shapes.md` §3.4), and their conversions to and from the SDK's types.
+
+use std::collections::HashMap;
+
+use connectycube::{
+    ActiveSession, Blob, Credentials, NewUser, Order, Page, Pagination, SearchField, Session, Sorter, User, UserFields,
+    UserUpdate,
+};
+use time::OffsetDateTime;
+
+use crate::error::{ConnectycubeError, invalid};
+
+/// A user. Every field has a default, so `ConnectycubeUser()` then setting fields works,
+/// as with the official SDKs. `tags` is comma-joined, as there. `Debug` hides passwords.
+#[derive(Clone, Default, PartialEq, uniffi::Record)]
+pub struct ConnectycubeUser {
+    #[uniffi(default = 0)]
+    pub id: i32,
+    #[uniffi(default = None)]
+    pub created_at: Option<String>,
+    #[uniffi(default = None)]
+    pub updated_at: Option<String>,
+    #[uniffi(default = None)]
+    pub full_name: Option<String>,
+    #[uniffi(default = None)]
+    pub email: Option<String>,
+    #[uniffi(default = None)]
+    pub login: Option<String>,
+    #[uniffi(default = None)]
+    pub phone: Option<String>,
+    #[uniffi(default = None)]
+    pub website: Option<String>,
+    /// A guest user (a session for one, with `fullName`).
+    #[uniffi(default = false)]
+    pub is_guest: bool,
+    #[uniffi(default = None)]
+    pub last_request_at: Option<String>,
+    /// The server's `external_id` (a string; the official SDKs announce the same move).
+    #[uniffi(default = None)]
+    pub external_id: Option<String>,
+    /// The deprecated numeric `external_user_id`.
+    #[uniffi(default = None)]
+    pub external_user_id: Option<i64>,
+    #[uniffi(default = None)]
+    pub twitter_id: Option<String>,
+    /// Facebook id (the official SDKs spell it `faceBookId`).
+    #[uniffi(default = None)]
+    pub face_book_id: Option<String>,
+    #[uniffi(default = None)]
+    pub blob_id: Option<String>,
+    /// Tags, comma-separated (`"iphone,apple"`).
+    #[uniffi(default = None)]
+    pub tags: Option<String>,
+    /// Write-only: sign-up, sign-in, password change.
+    #[uniffi(default = None)]
+    pub password: Option<String>,
+    /// The current password, needed with `password` to change it.
+    #[uniffi(default = None)]
+    pub old_password: Option<String>,
+    #[uniffi(default = None)]
+    pub custom_data: Option<String>,
+    /// A file UID or a URL.
+    #[uniffi(default = None)]
+    pub avatar: Option<String>,
+    /// Minutes from UTC.
+    #[uniffi(default = None)]
+    pub timezone: Option<i32>,
+}
+
+impl std::fmt::Debug for ConnectycubeUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectycubeUser")
+            .field("id", &self.id)
+            .field("login", &self.login)
+            .field("email", &self.email)
+            .field("full_name", &self.full_name)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("old_password", &self.old_password.as_ref().map(|_| "<redacted>"))
+            .finish_non_exhaustive()
+    }
+}
+
+/// A session. `tokenExpirationDate` is epoch milliseconds. `Debug` hides the token.
+#[derive(Clone, Default, PartialEq, uniffi::Record)]
+pub struct ConnectycubeSession {
+    #[uniffi(default = 0)]
+    pub id: i32,
+    #[uniffi(default = None)]
+    pub created_at: Option<String>,
+    #[uniffi(default = None)]
+    pub updated_at: Option<String>,
+    #[uniffi(default = None)]
+    pub token: Option<String>,
+    #[uniffi(default = None)]
+    pub application_id: Option<i32>,
+    #[uniffi(default = None)]
+    pub user_id: Option<i32>,
+    #[uniffi(default = None)]
+    pub token_expiration_date: Option<i64>,
+    #[uniffi(default = None)]
+    pub user: Option<ConnectycubeUser>,
+}
+
+impl std::fmt::Debug for ConnectycubeSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectycubeSession")
+            .field("id", &self.id)
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("user_id", &self.user_id)
+            .field("token_expiration_date", &self.token_expiration_date)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Custom endpoints (enterprise servers, a local emulator). `https://` is added to an API
+/// endpoint without a scheme.
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct ConnectycubeConfig {
+    pub api_endpoint: String,
+    #[uniffi(default = "chat.connectycube.com")]
+    pub chat_endpoint: String,
+    /// Keep the signed-in user's credentials in memory so an expired session renews itself.
+    #[uniffi(default = false)]
+    pub retain_credentials: bool,
+}
+
+/// A 0-based page: `offset = page * itemsPerPage`, `limit = itemsPerPage` (1…100).
+#[derive(Clone, Copy, Debug, PartialEq, uniffi::Record)]
+pub struct RequestPagination {
+    pub page: i32,
+    pub items_per_page: i32,
+}
+
+/// Sorting by a field: `sortType` is `OrderType.ASC` (`"asc"`) or `OrderType.DESC` (`"desc"`).
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct RequestSorter {
+    pub field_name: String,
+    pub sort_type: String,
+    #[uniffi(default = None)]
+    pub field_type: Option<String>,
+}
+
+/// One page of users.
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct PagedUsersResult {
+    /// 0-based page number.
+    pub page: i32,
+    pub per_page: i32,
+    pub total_entries: i32,
+    pub skip: i32,
+    pub limit: i32,
+    pub items: Vec<ConnectycubeUser>,
+}
+
+/// A stored file.
+#[derive(Clone, Debug, Default, PartialEq, uniffi::Record)]
+pub struct ConnectycubeFile {
+    #[uniffi(default = 0)]
+    pub id: i32,
+    #[uniffi(default = None)]
+    pub uid: Option<String>,
+    #[uniffi(default = None)]
+    pub content_type: Option<String>,
+    #[uniffi(default = None)]
+    pub name: Option<String>,
+    #[uniffi(default = 0)]
+    pub size: i64,
+    #[uniffi(default = false)]
+    pub is_public: bool,
+    #[uniffi(default = None)]
+    pub created_at: Option<String>,
+    #[uniffi(default = None)]
+    pub updated_at: Option<String>,
+}
+
+/// A value of a `getUsers(params:)` search parameter.
+#[derive(Clone, Debug, PartialEq, uniffi::Enum)]
+pub enum ParamValue {
+    Str { value: String },
+    Int { value: i64 },
+    Bool { value: bool },
+    StrList { values: Vec<String> },
+    IntList { values: Vec<i64> },
+}
+
+// ---------------------------------------------------------------- conversions
+
+fn date(value: Option<OffsetDateTime>) -> Option<String> {
+    value.map(connectycube_models::date::format_rfc3339)
+}
+
+pub(crate) fn epoch_millis(at: OffsetDateTime) -> i64 {
+    (at.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+pub(crate) fn from_epoch_millis(millis: i64) -> Option<OffsetDateTime> {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000).ok()
+}
+
+pub(crate) fn id32(id: u64) -> Result<i32, ConnectycubeError> {
+    i32::try_from(id).map_err(|_| ConnectycubeError::Decode {
+        reason: format!("id {id} does not fit in 32 bits"),
+    })
+}
+
+pub(crate) fn id64(id: i32, what: &str) -> Result<u64, ConnectycubeError> {
+    u64::try_from(id).map_err(|_| invalid(format!("{what} must not be negative")))
+}
+
+impl TryFrom<User> for ConnectycubeUser {
+    type Error = ConnectycubeError;
+
+    fn try_from(user: User) -> Result<Self, Self::Error> {
+        Ok(Self {
+            id: id32(user.id)?,
+            created_at: date(user.created_at),
+            updated_at: date(user.updated_at),
+            full_name: user.full_name,
+            email: user.email,
+            login: user.login,
+            phone: user.phone,
+            website: user.website,
+            is_guest: user.is_guest.unwrap_or(false),
+            last_request_at: date(user.last_request_at),
+            external_id: user.external_id,
+            external_user_id: user.external_user_id.and_then(|id| i64::try_from(id).ok()),
+            twitter_id: user.twitter_id,
+            face_book_id: user.facebook_id,
+            blob_id: user.blob_id.map(|id| id.to_string()),
+            tags: (!user.tags.is_empty()).then(|| user.tags.join(",")),
+            password: None,
+            old_password: None,
+            custom_data: user.custom_data,
+            avatar: user.avatar,
+            timezone: user.timezone,
+        })
+    }
+}
+
+fn tags_of(tags: &Option<String>) -> Option<Vec<String>> {
+    tags.as_ref().map(|t| {
+        t.split(',')
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect()
+    })
+}
+
+/// The writable profile fields of a user record.
+fn fields_of(user: &ConnectycubeUser) -> Result<UserFields, ConnectycubeError> {
+    Ok(UserFields {
+        login: user.login.clone(),
+        email: user.email.clone(),
+        password: user.password.clone().map(Into::into),
+        full_name: user.full_name.clone(),
+        phone: user.phone.clone(),
+        website: user.website.clone(),
+        custom_data: user.custom_data.clone(),
+        tags: tags_of(&user.tags),
+        avatar: user.avatar.clone(),
+        blob_id: user
+            .blob_id
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .map_err(|_| invalid("blobId must be a number"))?,
+        external_id: user.external_id.clone(),
+        external_user_id: user
+            .external_user_id
+            .map(u64::try_from)
+            .transpose()
+            .map_err(|_| invalid("externalUserId must not be negative"))?,
+        facebook_id: user.face_book_id.clone(),
+        twitter_id: user.twitter_id.clone(),
+        timezone: user.timezone,
+    })
+}
+
+pub(crate) fn new_user(user: &ConnectycubeUser) -> Result<NewUser, ConnectycubeError> {
+    Ok(NewUser {
+        fields: fields_of(user)?,
+    })
+}
+
+pub(crate) fn user_update(user: &ConnectycubeUser) -> Result<UserUpdate, ConnectycubeError> {
+    Ok(UserUpdate {
+        fields: fields_of(user)?,
+        old_password: user.old_password.clone().map(Into::into),
+    })
+}
+
+/// The credentials a user record stands for, as the official SDKs read it: a guest
+/// (`isGuest` + `fullName`), login or email + password, or a CIdP token in `login`.
+pub(crate) fn credentials_from_user(user: &ConnectycubeUser) -> Result<Credentials, ConnectycubeError> {
+    if user.is_guest {
+        return Ok(Credentials::Guest {
+            full_name: user.full_name.clone(),
+        });
+    }
+    match (&user.login, &user.email, &user.password) {
+        (Some(login), _, Some(password)) => Ok(Credentials::login(login.clone(), password.clone())),
+        (None, Some(email), Some(password)) => Ok(Credentials::email(email.clone(), password.clone())),
+        (Some(token), _, None) => Ok(Credentials::CustomIdentityProvider {
+            token: token.clone().into(),
+        }),
+        _ => Err(invalid(
+            "a user session needs login or email with a password, a CIdP token in login, or isGuest",
+        )),
+    }
+}
+
+impl TryFrom<ActiveSession> for ConnectycubeSession {
+    type Error = ConnectycubeError;
+
+    fn try_from(session: ActiveSession) -> Result<Self, Self::Error> {
+        Ok(Self {
+            id: session.session_id.map(id32).transpose()?.unwrap_or(0),
+            token: Some(session.token.expose().to_owned()),
+            user_id: session.user_id.map(id32).transpose()?,
+            token_expiration_date: session.expires_at.map(epoch_millis),
+            user: session.user.map(ConnectycubeUser::try_from).transpose()?,
+            ..Self::default()
+        })
+    }
+}
+
+impl TryFrom<Session> for ConnectycubeSession {
+    type Error = ConnectycubeError;
+
+    fn try_from(session: Session) -> Result<Self, Self::Error> {
+        Ok(Self {
+            id: id32(session.id)?,
+            created_at: date(session.created_at),
+            updated_at: date(session.updated_at),
+            token: Some(session.token.expose().to_owned()),
+            application_id: session.application_id.map(id32).transpose()?,
+            user_id: session.user_id.map(id32).transpose()?,
+            token_expiration_date: None,
+            user: session.user.map(ConnectycubeUser::try_from).transpose()?,
+        })
+    }
+}
+
+impl TryFrom<Page<User>> for PagedUsersResult {
+    type Error = ConnectycubeError;
+
+    fn try_from(page: Page<User>) -> Result<Self, Self::Error> {
+        let number = |n: u64| i32::try_from(n).unwrap_or(i32::MAX);
+        Ok(Self {
+            page: number(page.page()),
+            per_page: number(page.limit),
+            total_entries: number(page.total_entries),
+            skip: number(page.skip),
+            limit: number(page.limit),
+            items: page
+                .items
+                .into_iter()
+                .map(ConnectycubeUser::try_from)
+                .collect::<Result<_, _>>()?,
+        })
+    }
+}
+
+impl TryFrom<Blob> for ConnectycubeFile {
+    type Error = ConnectycubeError;
+
+    fn try_from(blob: Blob) -> Result<Self, Self::Error> {
+        Ok(Self {
+            id: id32(blob.id)?,
+            uid: Some(blob.uid),
+            content_type: blob.content_type,
+            name: blob.name,
+            size: blob.size.and_then(|s| i64::try_from(s).ok()).unwrap_or(0),
+            is_public: blob.public.unwrap_or(false),
+            created_at: date(blob.created_at),
+            updated_at: date(blob.updated_at),
+        })
+    }
+}
+
+pub(crate) fn pagination(value: Option<RequestPagination>) -> Result<Option<Pagination>, ConnectycubeError> {
+    value
+        .map(|p| {
+            let page = u32::try_from(p.page).map_err(|_| invalid("page must not be negative"))?;
+            let items = u32::try_from(p.items_per_page).map_err(|_| invalid("itemsPerPage must be positive"))?;
+            Ok(Pagination::new(page, items))
+        })
+        .transpose()
+}
+
+pub(crate) fn sorter(value: Option<RequestSorter>) -> Result<Option<Sorter>, ConnectycubeError> {
+    value
+        .map(|s| {
+            let field = SearchField::parse(&s.field_name)
+                .ok_or_else(|| invalid(format!("cannot sort by '{}'", s.field_name)))?;
+            let order = match s.sort_type.to_ascii_lowercase().as_str() {
+                "asc" => Order::Asc,
+                "desc" => Order::Desc,
+                other => {
+                    return Err(invalid(format!(
+                        "sortType must be \"asc\" or \"desc\", not \"{other}\""
+                    )));
+                }
+            };
+            Ok(Sorter { field, order })
+        })
+        .transpose()
+}
+
+/// `getUsers(params:)` parameters as query pairs; lists become repeated pairs.
+pub(crate) fn param_pairs(params: HashMap<String, ParamValue>) -> Vec<(String, String)> {
+    let mut keys: Vec<_> = params.into_iter().collect();
+    keys.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut pairs = Vec::new();
+    for (key, value) in keys {
+        match value {
+            ParamValue::Str { value } => pairs.push((key, value)),
+            ParamValue::Int { value } => pairs.push((key, value.to_string())),
+            ParamValue::Bool { value } => pairs.push((key, value.to_string())),
+            ParamValue::StrList { values } => pairs.extend(values.into_iter().map(|v| (key.clone(), v))),
+            ParamValue::IntList { values } => pairs.extend(values.into_iter().map(|v| (key.clone(), v.to_string()))),
+        }
+    }
+    pairs
+}

@@ -1,0 +1,97 @@
+//! `cargo xtask bindings [--lang kotlin|swift|python]`: builds the FFI library and
+//! generates the foreign-language code into `target/bindings/<lang>/`.
+
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
+
+use crate::util;
+
+pub const LANGUAGES: &[&str] = &["kotlin", "swift", "python"];
+
+/// The languages named by `--lang` (all when absent).
+pub fn languages(args: &[String]) -> Result<Vec<String>> {
+    let mut chosen = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let value = match arg.strip_prefix("--lang=") {
+            Some(value) => value.to_owned(),
+            None if arg == "--lang" => args.next().cloned().unwrap_or_default(),
+            None => bail!("unknown argument '{arg}' (expected --lang kotlin|swift|python)"),
+        };
+        for lang in value.split(',') {
+            if !LANGUAGES.contains(&lang) {
+                bail!("unknown language '{lang}' (kotlin, swift, python)");
+            }
+            chosen.push(lang.to_owned());
+        }
+    }
+    Ok(if chosen.is_empty() {
+        LANGUAGES.iter().map(|l| (*l).to_owned()).collect()
+    } else {
+        chosen
+    })
+}
+
+/// The debug cdylib, built.
+pub fn build_library() -> Result<PathBuf> {
+    util::cargo(&["build", "-p", "connectycube-ffi"])?;
+    let library = util::target_dir().join("debug").join(library_file_name());
+    if !library.exists() {
+        bail!("FFI library not found at {}", library.display());
+    }
+    Ok(library)
+}
+
+pub fn library_file_name() -> &'static str {
+    if cfg!(target_os = "macos") {
+        "libconnectycube_ffi.dylib"
+    } else {
+        "libconnectycube_ffi.so"
+    }
+}
+
+/// Generates bindings for `lang` into `target/bindings/<lang>/` and returns that folder.
+pub fn generate(library: &std::path::Path, lang: &str) -> Result<PathBuf> {
+    let out = util::target_dir().join("bindings").join(lang);
+    if out.exists() {
+        std::fs::remove_dir_all(&out)?;
+    }
+    std::fs::create_dir_all(&out)?;
+    let config = util::workspace_root().join("uniffi.toml");
+    let (library, out_arg, config) = (
+        library.to_string_lossy().into_owned(),
+        out.to_string_lossy().into_owned(),
+        config.to_string_lossy().into_owned(),
+    );
+    util::cargo(&[
+        "run",
+        "--quiet",
+        "-p",
+        "xtask",
+        "--bin",
+        "uniffi-bindgen",
+        "--",
+        "generate",
+        "--library",
+        &library,
+        "--language",
+        lang,
+        "--out-dir",
+        &out_arg,
+        "--config",
+        &config,
+        "--no-format",
+    ])?;
+    Ok(out)
+}
+
+pub fn run(args: &[String]) -> Result<()> {
+    let langs = languages(args)?;
+    let library = build_library()?;
+    for lang in &langs {
+        let out = generate(&library, lang)?;
+        eprintln!("{lang}: {}", out.display());
+    }
+    Ok(())
+}
