@@ -14,11 +14,10 @@
 //! default; the table shows both and the verdict uses the faster one (both are honest
 //! measurements of the same server, they differ only in how much CPU the client takes).
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::path::PathBuf;
+use std::process::Command;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -32,11 +31,10 @@ use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
 use tokio::net::TcpStream;
 
+use crate::emulator_process::EmulatorProcess;
+
 const TARGET_RPS: f64 = 20_000.0;
 const TARGET_P99_US: u32 = 5_000;
-/// The first stdout line of the emulator, followed by `http://HOST:PORT`.
-const READY_PREFIX: &str = "connectycube-emulator listening on http://";
-const READY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Prepare-phase requests (session creation) must answer within this.
 const PREPARE_TIMEOUT: Duration = Duration::from_secs(10);
 /// After the measured window ends, workers get this long to finish their last request
@@ -134,7 +132,7 @@ pub fn run(args: &[String]) -> Result<()> {
     crate::util::step("building the emulator (release)");
     let binary = crate::util::build_emulator(true)?;
     crate::util::step("starting the emulator");
-    let emulator = EmulatorProcess::start(&binary)?;
+    let emulator = EmulatorProcess::start(&binary, &["--log", "warn"])?;
     eprintln!("emulator at http://{}", emulator.addr);
 
     // Everything that talks to the emulator happens while `emulator` is alive; its Drop
@@ -154,7 +152,7 @@ pub fn run(args: &[String]) -> Result<()> {
                 options.warmup,
                 options.seconds
             ));
-            runs.push(measure(runtime, &options, &target, emulator.child.id())?);
+            runs.push(measure(runtime, &options, &target, emulator.pid())?);
         }
         // The emulator's own request count must cover every answer the client saw
         // (a guard against measuring something other than the emulator).
@@ -184,74 +182,6 @@ pub fn run(args: &[String]) -> Result<()> {
         bail!("the emulator missed its performance target (see the table above)");
     }
     Ok(())
-}
-
-// ---------------------------------------------------------------------------------------
-// The emulator process
-
-/// The running emulator; killed and reaped when dropped.
-struct EmulatorProcess {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl EmulatorProcess {
-    fn start(binary: &Path) -> Result<Self> {
-        let mut child = Command::new(binary)
-            .args(["--port", "0", "--log", "warn"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .with_context(|| format!("cannot start {}", binary.display()))?;
-        let Some(stdout) = child.stdout.take() else {
-            kill(&mut child);
-            bail!("the emulator's stdout was not captured");
-        };
-        // A thread reads the first line (the address) and then drains the rest, so the
-        // emulator never blocks on a full pipe; the channel gives us a timeout.
-        let (first_line, received) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            let mut line = String::new();
-            let _ = first_line.send(reader.read_line(&mut line).map(|_| line));
-            let _ = std::io::copy(&mut reader, &mut std::io::sink());
-        });
-        let line = match received.recv_timeout(READY_TIMEOUT) {
-            Ok(Ok(line)) => line,
-            Ok(Err(error)) => {
-                kill(&mut child);
-                bail!("cannot read the emulator's stdout: {error}");
-            }
-            Err(_) => {
-                kill(&mut child);
-                bail!("the emulator did not print its address within {READY_TIMEOUT:?}");
-            }
-        };
-        let addr = line
-            .trim_end()
-            .strip_prefix(READY_PREFIX)
-            .and_then(|rest| rest.trim_end_matches('/').parse::<SocketAddr>().ok());
-        match addr {
-            Some(addr) => Ok(Self { child, addr }),
-            None => {
-                kill(&mut child);
-                bail!("unexpected first line from the emulator: {line:?}")
-            }
-        }
-    }
-}
-
-impl Drop for EmulatorProcess {
-    fn drop(&mut self) {
-        kill(&mut self.child);
-    }
-}
-
-fn kill(child: &mut Child) {
-    // Either may fail if it already exited; there is nothing more to do then.
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
 // ---------------------------------------------------------------------------------------

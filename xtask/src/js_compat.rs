@@ -12,22 +12,17 @@
 //! 4. The emulator is killed whatever happened.
 
 use std::ffi::OsString;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::process::{Command, Stdio};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 
+use crate::emulator_process::EmulatorProcess;
 use crate::util;
 
 /// The npm package and version range under test.
 const SDK_PACKAGE: &str = "connectycube@6";
 const SDK_MAJOR_PREFIX: &str = "\"version\": \"6.";
-/// The emulator's first stdout line, followed by the URL.
-const READY_PREFIX: &str = "connectycube-emulator listening on ";
-const READY_TIMEOUT: Duration = Duration::from_secs(30);
 const TEST_FILE: &str = "crates/connectycube-emulator/tests/js/compat.test.mjs";
 
 pub fn run(workspace: &Path, emulator: &Path) -> Result<()> {
@@ -37,7 +32,7 @@ pub fn run(workspace: &Path, emulator: &Path) -> Result<()> {
     }
     let sdk_dir = sdk_dir()?;
 
-    let server = Emulator::start(emulator)?;
+    let server = EmulatorProcess::start(emulator, &[])?;
     eprintln!("emulator at {}", server.url);
     let outcome = run_node(workspace, &test_file, &sdk_dir, &server.url);
     drop(server);
@@ -93,76 +88,6 @@ fn installed_version_ok(dir: &Path) -> bool {
 }
 
 /// A running emulator; killed when dropped.
-struct Emulator {
-    child: Child,
-    url: String,
-}
-
-impl Emulator {
-    fn start(binary: &Path) -> Result<Self> {
-        let mut child = Command::new(binary)
-            .args(["--port", "0"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .with_context(|| format!("cannot start the emulator {}", binary.display()))?;
-        let Some(stdout) = child.stdout.take() else {
-            let _ = child.kill();
-            let _ = child.wait();
-            bail!("the emulator's stdout is not captured");
-        };
-        // From here on the guard kills the process on every exit path.
-        let mut emulator = Self {
-            child,
-            url: String::new(),
-        };
-
-        // Reads the first line, hands it over, then keeps draining stdout so the emulator
-        // never blocks on a full pipe.
-        let (sender, receiver) = mpsc::channel::<std::io::Result<String>>();
-        std::thread::spawn(move || {
-            let mut lines = BufReader::new(stdout).lines();
-            let first = lines.next().unwrap_or_else(|| {
-                Err(std::io::Error::new(
-                    std::io::ErrorKind::UnexpectedEof,
-                    "the emulator closed stdout before printing its address",
-                ))
-            });
-            let _ = sender.send(first);
-            for line in lines {
-                if line.is_err() {
-                    break;
-                }
-            }
-        });
-
-        let first = match receiver.recv_timeout(READY_TIMEOUT) {
-            Ok(line) => line.context("cannot read the emulator's first stdout line")?,
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                bail!("the emulator printed no address within {READY_TIMEOUT:?}")
-            }
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                bail!("the emulator's stdout reader stopped unexpectedly")
-            }
-        };
-        let url = first
-            .trim()
-            .strip_prefix(READY_PREFIX)
-            .filter(|url| url.starts_with("http://"))
-            .ok_or_else(|| anyhow!("unexpected first line from the emulator: {first:?}"))?;
-        emulator.url = url.trim_end_matches('/').to_owned();
-        Ok(emulator)
-    }
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[derive(Debug, Default, PartialEq, Eq)]
 struct Counts {
     tests: u64,

@@ -4,12 +4,16 @@
 //!   against the emulator (what CI runs)
 //! - `emulator [ARGS]` build and run the emulator (arguments go to it)
 //! - `bindings`        generate the foreign-language bindings into `target/bindings/<lang>/`
+//! - `test-bindings`   each language's binding tests against the emulator
 //! - `js-compat`       only the JS SDK compatibility test
 //! - `bench-emulator`  the emulator's throughput/latency benchmark (release build)
 
 mod bench_emulator;
 mod bindings;
+mod emulator_process;
 mod js_compat;
+mod lang;
+mod test_bindings;
 mod util;
 
 use anyhow::{Result, bail};
@@ -35,6 +39,7 @@ fn run(args: &[String]) -> Result<()> {
             util::cargo(&cargo_args)
         }
         "bindings" => bindings::run(rest),
+        "test-bindings" => test_bindings::run(rest),
         "js-compat" => {
             let emulator = util::build_emulator(false)?;
             js_compat::run(&util::workspace_root(), &emulator)
@@ -59,6 +64,7 @@ const HELP: &str = "usage: cargo xtask <command>
                        (--no-lint skips fmt and clippy)
   emulator [ARGS]      run the emulator in release mode, e.g. `cargo xtask emulator --port 8080`
   bindings [--lang L]  build the FFI library, generate Kotlin/Swift/Python into target/bindings/<lang>/
+  test-bindings [--lang L]  generate, fetch toolchains (cached outside the repo), run each language's tests
   js-compat            run only the official JS SDK against the emulator
   bench-emulator       measure the emulator: GET /users/{id}, 64 keep-alive connections";
 

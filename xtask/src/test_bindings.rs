@@ -1,0 +1,55 @@
+//! `cargo xtask test-bindings [--lang kotlin|swift|python]`: generates each language's
+//! bindings, fetches its toolchain into the cache outside the repository when missing,
+//! starts an emulator, and runs that language's tests against it.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+
+use crate::emulator_process::EmulatorProcess;
+use crate::{bindings, lang, util};
+
+/// What a language's test runner gets.
+pub struct BindingsContext {
+    pub workspace: PathBuf,
+    /// The FFI cdylib (debug build).
+    pub library: PathBuf,
+    /// `target/bindings/<lang>/`, freshly generated.
+    pub generated: PathBuf,
+    /// `http://127.0.0.1:PORT` of an emulator with the default app (id 1, key
+    /// `29WfrNWdvkhmX6V`, secret `SECRETsecret123`).
+    pub emulator_url: String,
+    /// Tool cache outside the repository (`util::cache_dir()`).
+    pub cache: PathBuf,
+    /// Scratch space for this language's build outputs (`target/bindings-build/<lang>/`).
+    pub build_dir: PathBuf,
+}
+
+pub fn run(args: &[String]) -> Result<()> {
+    let langs = bindings::languages(args)?;
+    let library = bindings::build_library()?;
+    let emulator_binary = util::build_emulator(false)?;
+    for lang in &langs {
+        util::step(&format!("{lang} bindings: generate, toolchain, tests"));
+        let generated = bindings::generate(&library, lang)?;
+        let emulator = EmulatorProcess::start(&emulator_binary, &[])?;
+        let build_dir = util::target_dir().join("bindings-build").join(lang);
+        std::fs::create_dir_all(&build_dir).with_context(|| format!("cannot create {}", build_dir.display()))?;
+        let context = BindingsContext {
+            workspace: util::workspace_root(),
+            library: library.clone(),
+            generated,
+            emulator_url: emulator.url.clone(),
+            cache: util::cache_dir(),
+            build_dir,
+        };
+        match lang.as_str() {
+            "python" => lang::python::test(&context),
+            "kotlin" => lang::kotlin::test(&context),
+            "swift" => lang::swift::test(&context),
+            other => anyhow::bail!("no test runner for {other}"),
+        }
+        .with_context(|| format!("{lang} binding tests failed"))?;
+    }
+    Ok(())
+}
