@@ -40,6 +40,8 @@ fn run(args: &[String]) -> Result<()> {
         }
         "bindings" => bindings::run(rest),
         "test-bindings" => test_bindings::run(rest),
+        "android" => lang::kotlin::package_android(rest),
+        "apple" => lang::swift::package_apple(rest),
         "js-compat" => {
             let emulator = util::build_emulator(false)?;
             js_compat::run(&util::workspace_root(), &emulator)
@@ -65,6 +67,8 @@ const HELP: &str = "usage: cargo xtask <command>
   emulator [ARGS]      run the emulator in release mode, e.g. `cargo xtask emulator --port 8080`
   bindings [--lang L]  build the FFI library, generate Kotlin/Swift/Python into target/bindings/<lang>/
   test-bindings [--lang L]  generate, fetch toolchains (cached outside the repo), run each language's tests
+  android              cargo-ndk → jniLibs → AAR (needs the Android NDK)
+  apple                static libraries → XCFramework (needs Xcode on macOS)
   js-compat            run only the official JS SDK against the emulator
   bench-emulator       measure the emulator: GET /users/{id}, 64 keep-alive connections";
 

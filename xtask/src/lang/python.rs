@@ -4,6 +4,14 @@ use anyhow::{Result, bail};
 
 use crate::test_bindings::BindingsContext;
 
-pub fn test(_context: &BindingsContext) -> Result<()> {
+pub fn test(context: &BindingsContext) -> Result<()> {
+    let _ = (
+        &context.workspace,
+        &context.library,
+        &context.generated,
+        &context.emulator_url,
+        &context.cache,
+        &context.build_dir,
+    );
     bail!("the python binding tests are not written yet")
 }
