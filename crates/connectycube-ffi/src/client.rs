@@ -283,10 +283,12 @@ impl ConnectyCube {
         Ok(self.sdk()?.users().reset_password(&email).await?)
     }
 
+    /// The user with this id (`NotFound` when none).
     pub async fn get_user_by_id(&self, id: i32) -> Result<ConnectycubeUser> {
         crate::client::user(self.sdk()?.users().get(id64(id, "id")?).await?)
     }
 
+    /// Users by ids, a page at a time (`pagination`: 0-based page), optionally sorted.
     #[uniffi::method(default(pagination = None, sorter = None))]
     pub async fn get_users_by_ids(
         &self,
@@ -325,6 +327,7 @@ impl ConnectyCube {
         paged(self.sdk()?.users().search(search).await?)
     }
 
+    /// Users whose full name starts with `fullName` (at least 4 characters).
     #[uniffi::method(default(pagination = None, sorter = None))]
     pub async fn get_users_by_full_name(
         &self,
@@ -344,6 +347,7 @@ impl ConnectyCube {
         paged(page)
     }
 
+    /// Users having any of the tags.
     #[uniffi::method(default(pagination = None, sorter = None))]
     pub async fn get_users_by_tags(
         &self,
@@ -364,26 +368,32 @@ impl ConnectyCube {
         paged(page)
     }
 
+    /// The user with this login (`NotFound` when none).
     pub async fn get_user_by_login(&self, login: String) -> Result<ConnectycubeUser> {
         crate::client::user(self.sdk()?.users().get_by_login(&login).await?)
     }
 
+    /// The user with this email (`NotFound` when none).
     pub async fn get_user_by_email(&self, email: String) -> Result<ConnectycubeUser> {
         crate::client::user(self.sdk()?.users().get_by_email(&email).await?)
     }
 
+    /// The user with this phone number (`NotFound` when none).
     pub async fn get_user_by_phone_number(&self, phone: String) -> Result<ConnectycubeUser> {
         crate::client::user(self.sdk()?.users().get_by_phone(&phone).await?)
     }
 
+    /// The user with this external id (`NotFound` when none).
     pub async fn get_user_by_external_id(&self, id: String) -> Result<ConnectycubeUser> {
         crate::client::user(self.sdk()?.users().get_by_external_id(&id).await?)
     }
 
+    /// The user with this Facebook id (`NotFound` when none).
     pub async fn get_user_by_facebook_id(&self, id: String) -> Result<ConnectycubeUser> {
         crate::client::user(self.sdk()?.users().get_by_facebook_id(&id).await?)
     }
 
+    /// The user with this Twitter id (`NotFound` when none).
     pub async fn get_user_by_twitter_id(&self, id: String) -> Result<ConnectycubeUser> {
         crate::client::user(self.sdk()?.users().get_by_twitter_id(&id).await?)
     }

@@ -424,3 +424,139 @@ pub(crate) fn param_pairs(params: HashMap<String, ParamValue>) -> Vec<(String, S
     }
     pairs
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_user_record_stands_for_the_credentials_the_official_sdks_read_from_it() {
+        let login = ConnectycubeUser {
+            login: Some("amigo".into()),
+            password: Some("secret12".into()),
+            ..Default::default()
+        };
+        assert!(matches!(credentials_from_user(&login), Ok(Credentials::Login { .. })));
+        let email = ConnectycubeUser {
+            email: Some("a@b.co".into()),
+            password: Some("secret12".into()),
+            ..Default::default()
+        };
+        assert!(matches!(credentials_from_user(&email), Ok(Credentials::Email { .. })));
+        let guest = ConnectycubeUser {
+            is_guest: true,
+            full_name: Some("G".into()),
+            ..Default::default()
+        };
+        assert!(matches!(credentials_from_user(&guest), Ok(Credentials::Guest { .. })));
+        let cidp = ConnectycubeUser {
+            login: Some("eyJ.token".into()),
+            ..Default::default()
+        };
+        assert!(matches!(
+            credentials_from_user(&cidp),
+            Ok(Credentials::CustomIdentityProvider { .. })
+        ));
+        assert!(credentials_from_user(&ConnectycubeUser::default()).is_err());
+    }
+
+    #[test]
+    fn user_fields_round_trip_and_tags_are_comma_joined() {
+        let record = ConnectycubeUser {
+            login: Some("amigo".into()),
+            tags: Some("iphone, apple".into()),
+            blob_id: Some("12".into()),
+            face_book_id: Some("fb".into()),
+            ..Default::default()
+        };
+        let fields = fields_of(&record).unwrap();
+        assert_eq!(fields.tags, Some(vec!["iphone".to_owned(), "apple".to_owned()]));
+        assert_eq!(fields.blob_id, Some(12));
+        assert_eq!(fields.facebook_id.as_deref(), Some("fb"));
+        let user = User {
+            id: 7,
+            tags: vec!["iphone".into(), "apple".into()],
+            ..Default::default()
+        };
+        let back = ConnectycubeUser::try_from(user).unwrap();
+        assert_eq!(back.tags.as_deref(), Some("iphone,apple"));
+        assert!(
+            fields_of(&ConnectycubeUser {
+                blob_id: Some("x".into()),
+                ..Default::default()
+            })
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn debug_hides_passwords_and_tokens() {
+        let user = ConnectycubeUser {
+            password: Some("CANARY-1".into()),
+            old_password: Some("CANARY-2".into()),
+            ..Default::default()
+        };
+        let session = ConnectycubeSession {
+            token: Some("CANARY-3".into()),
+            ..Default::default()
+        };
+        let text = format!("{user:?} {session:?}");
+        assert!(!text.contains("CANARY"), "{text}");
+    }
+
+    #[test]
+    fn params_become_query_pairs_and_bad_paging_is_refused() {
+        let mut params = HashMap::new();
+        params.insert("id[in]".to_owned(), ParamValue::IntList { values: vec![1, 2] });
+        params.insert("login".to_owned(), ParamValue::Str { value: "x".into() });
+        assert_eq!(
+            param_pairs(params),
+            vec![
+                ("id[in]".to_owned(), "1".to_owned()),
+                ("id[in]".to_owned(), "2".to_owned()),
+                ("login".to_owned(), "x".to_owned())
+            ]
+        );
+        assert!(
+            pagination(Some(RequestPagination {
+                page: -1,
+                items_per_page: 10
+            }))
+            .is_err()
+        );
+        assert!(
+            sorter(Some(RequestSorter {
+                field_name: "id".into(),
+                sort_type: "up".into(),
+                field_type: None
+            }))
+            .is_err()
+        );
+        assert!(
+            sorter(Some(RequestSorter {
+                field_name: "id".into(),
+                sort_type: "ASC".into(),
+                field_type: None
+            }))
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn errors_keep_status_and_messages() {
+        let error = ConnectycubeError::from(connectycube::Error::Api {
+            status: 401,
+            messages: vec!["Invalid password".into()],
+            fields: Default::default(),
+        });
+        assert_eq!(
+            error,
+            ConnectycubeError::Response {
+                http_status_code: 401,
+                errors: vec!["Invalid password".into()],
+                field_errors: HashMap::new()
+            }
+        );
+        assert!(error.to_string().contains("401"));
+    }
+}
