@@ -413,7 +413,9 @@ impl ConnectyCube {
         if let Some(listener) = progress {
             upload = upload.on_progress(move |sent, total| {
                 let percent = sent.saturating_mul(100).checked_div(total).unwrap_or(100).min(100);
-                listener.on_progress(i32::try_from(percent).unwrap_or(100));
+                if let Err(error) = listener.on_progress(i32::try_from(percent).unwrap_or(100)) {
+                    crate::callbacks::tracing_warn(&error);
+                }
             });
         }
         ConnectycubeFile::try_from(sdk.storage().upload(upload).await?)

@@ -13,7 +13,7 @@ mod error;
 mod records;
 mod session_manager;
 
-pub use callbacks::{SessionPersistence, SessionRestoreHandler, UploadProgressListener};
+pub use callbacks::{CallbackError, SessionPersistence, SessionRestoreHandler, UploadProgressListener};
 pub use client::{ConnectyCube, get_private_url_for_uid, get_public_url_for_uid};
 pub use error::ConnectycubeError;
 pub use records::{

@@ -1,17 +1,156 @@
-//! The python binding tests. Being written.
+//! The python binding tests: `bindings/python` (the `connectycube` package and its
+//! unittest suite) is copied into `target/bindings-build/python/connectycube-python/`,
+//! the generated `connectycube_ffi.py` and the FFI library go into the package directory
+//! (the generated module loads the library from its own directory), and `run_tests.py`
+//! runs every test against the emulator. Python needs nothing installed beyond itself.
 
-use anyhow::{Result, bail};
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
 
 use crate::test_bindings::BindingsContext;
+use crate::util;
+
+/// The interpreter; `PYTHON` overrides it.
+fn python() -> String {
+    std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned())
+}
+
+/// Oldest Python the generated module runs on (it uses `dict[str, …]` annotations).
+const MINIMUM: (u32, u32) = (3, 9);
 
 pub fn test(context: &BindingsContext) -> Result<()> {
-    let _ = (
-        &context.workspace,
-        &context.library,
-        &context.generated,
-        &context.emulator_url,
-        &context.cache,
-        &context.build_dir,
-    );
-    bail!("the python binding tests are not written yet")
+    let python = python();
+    let version = check_python(&python)?;
+    util::step(&format!("python {version}: unittest against the emulator"));
+
+    let source = context.workspace.join("bindings").join("python");
+    let root = context.build_dir.join("connectycube-python");
+    if root.exists() {
+        std::fs::remove_dir_all(&root).with_context(|| format!("cannot empty {}", root.display()))?;
+    }
+    copy_tree(&source, &root)?;
+    let package = root.join("connectycube");
+    copy(&context.generated.join("connectycube_ffi.py"), &package)?;
+    copy(&context.library, &package)?;
+
+    let summary = root.join("summary.txt");
+    let status = Command::new(&python)
+        .arg("run_tests.py")
+        .current_dir(&root)
+        .env("CONNECTYCUBE_API_ENDPOINT", &context.emulator_url)
+        .env("CONNECTYCUBE_TEST_SUMMARY", &summary)
+        .env("PYTHONPATH", &root)
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .env("PYTHONUNBUFFERED", "1")
+        .status()
+        .with_context(|| format!("cannot start {python}"))?;
+
+    let line = std::fs::read_to_string(&summary)
+        .with_context(|| format!("the python tests wrote no summary ({status}); see the output above"))?;
+    let line = line.trim();
+    // run_tests.py has printed the line for CI already.
+    let (passed, failed) = parse_summary(line).with_context(|| format!("unexpected summary line '{line}'"))?;
+    if passed + failed == 0 {
+        bail!("no python test ran");
+    }
+    if failed > 0 || !status.success() {
+        bail!("{failed} python test(s) failed ({status})");
+    }
+    Ok(())
+}
+
+/// `python3` is present and recent enough; returns its `major.minor`.
+fn check_python(python: &str) -> Result<String> {
+    let output = Command::new(python)
+        .args(["-c", "import sys; print('%d.%d' % sys.version_info[:2])"])
+        .output();
+    let output = match output {
+        Ok(output) if output.status.success() => output,
+        Ok(output) => bail!("{python} failed: {}", String::from_utf8_lossy(&output.stderr).trim()),
+        Err(error) => bail!(
+            "{python} not found ({error}): install Python {}.{} or newer (Debian: apt-get install python3), \
+             or point PYTHON at an interpreter",
+            MINIMUM.0,
+            MINIMUM.1
+        ),
+    };
+    let version = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    let parsed = version
+        .split_once('.')
+        .and_then(|(major, minor)| Some((major.parse::<u32>().ok()?, minor.parse::<u32>().ok()?)));
+    match parsed {
+        Some(found) if found >= MINIMUM => Ok(version),
+        _ => bail!(
+            "{python} is Python {version}; the bindings need {}.{} or newer",
+            MINIMUM.0,
+            MINIMUM.1
+        ),
+    }
+}
+
+/// `python: N passed, M failed` → `(N, M)`.
+fn parse_summary(line: &str) -> Option<(u64, u64)> {
+    let rest = line.strip_prefix("python: ")?;
+    let (passed, failed) = rest.split_once(", ")?;
+    let passed = passed.strip_suffix(" passed")?.parse().ok()?;
+    let failed = failed.strip_suffix(" failed")?.parse().ok()?;
+    Some((passed, failed))
+}
+
+/// Copies `from` into the directory `to`, keeping its name.
+fn copy(from: &Path, to: &Path) -> Result<()> {
+    let Some(name) = from.file_name() else {
+        bail!("{} names no file", from.display());
+    };
+    std::fs::copy(from, to.join(name))
+        .with_context(|| format!("cannot copy {} into {}", from.display(), to.display()))?;
+    Ok(())
+}
+
+/// Copies a source tree, leaving out caches, build outputs and generated files a developer
+/// may have dropped into the package directory (the fresh ones are copied afterwards).
+fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
+    let entries = std::fs::read_dir(from).with_context(|| format!("cannot read {}", from.display()))?;
+    for entry in entries {
+        let entry = entry.with_context(|| format!("cannot read {}", from.display()))?;
+        let name = entry.file_name();
+        let name_str = name.to_string_lossy();
+        let skipped = matches!(
+            name_str.as_ref(),
+            "__pycache__" | "build" | "dist" | "connectycube_ffi.py"
+        ) || name_str.ends_with(".egg-info")
+            || name_str.ends_with(".pyc")
+            || name_str.starts_with("libconnectycube_ffi.");
+        if skipped {
+            continue;
+        }
+        let path = entry.path();
+        let target = to.join(&name);
+        let kind = entry
+            .file_type()
+            .with_context(|| format!("cannot stat {}", path.display()))?;
+        if kind.is_dir() {
+            copy_tree(&path, &target)?;
+        } else {
+            std::fs::copy(&path, &target)
+                .with_context(|| format!("cannot copy {} to {}", path.display(), target.display()))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_summary;
+
+    #[test]
+    fn summary_line() {
+        assert_eq!(parse_summary("python: 51 passed, 0 failed"), Some((51, 0)));
+        assert_eq!(parse_summary("python: 3 passed, 2 failed"), Some((3, 2)));
+        assert_eq!(parse_summary("kotlin: 3 passed, 2 failed"), None);
+        assert_eq!(parse_summary("python: many passed"), None);
+    }
 }

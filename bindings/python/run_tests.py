@@ -1,0 +1,44 @@
+"""Runs the binding tests (stdlib unittest) and prints `python: N passed, N failed`.
+
+    CONNECTYCUBE_API_ENDPOINT=http://127.0.0.1:PORT python3 run_tests.py [-k PATTERN]
+
+The package directory must hold the generated `connectycube_ffi.py` and its native
+library (`cargo xtask test-bindings --lang python` arranges both). The summary line also
+goes to the file named by `CONNECTYCUBE_TEST_SUMMARY`, if set. The exit status is 0 only
+when at least one test ran and none failed.
+"""
+
+import argparse
+import os
+import sys
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-k", dest="patterns", action="append", help="only tests matching this substring")
+    parser.add_argument("-q", "--quiet", action="store_true", help="one character per test")
+    args = parser.parse_args()
+
+    sys.path.insert(0, HERE)
+    loader = unittest.TestLoader()
+    if args.patterns:
+        loader.testNamePatterns = [f"*{p}*" for p in args.patterns]
+    suite = loader.discover(start_dir=os.path.join(HERE, "tests"), top_level_dir=os.path.join(HERE, "tests"))
+    result = unittest.TextTestRunner(verbosity=1 if args.quiet else 2).run(suite)
+
+    failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
+    passed = result.testsRun - failed - len(result.skipped) - len(result.expectedFailures)
+    summary = f"python: {passed} passed, {failed} failed"
+    print(summary, flush=True)
+    summary_file = os.environ.get("CONNECTYCUBE_TEST_SUMMARY")
+    if summary_file:
+        with open(summary_file, "w", encoding="utf-8") as file:
+            file.write(summary + "\n")
+    return 0 if result.testsRun > 0 and failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
