@@ -96,3 +96,43 @@ mod tests {
         assert_eq!(sign("k", &with), sign("k", &pairs(&[("a", "1")])));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn independent(secret: &str, pairs: &[(String, String)]) -> String {
+        let mut parts: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        parts.sort();
+        let mut mac = Hmac::<Sha1>::new_from_slice(secret.as_bytes()).unwrap();
+        mac.update(parts.join("&").as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Deterministic, independent of the order pairs come in, any UTF-8 in keys, values and
+        /// secret, always 40 lowercase hex characters, and equal to a straightforward HMAC-SHA1.
+        #[test]
+        fn signing_is_deterministic_and_order_independent(
+            secret in "\\PC{0,40}",
+            pairs in proptest::collection::vec(("[a-z_\\[\\]]{1,20}", "\\PC{0,30}"), 0..12),
+            seed in any::<u64>(),
+        ) {
+            let signature = sign(&secret, &pairs);
+            prop_assert_eq!(signature.len(), 40);
+            prop_assert!(signature.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+            let mut shuffled = pairs.clone();
+            let len = shuffled.len().max(1);
+            shuffled.rotate_left((seed as usize) % len);
+            shuffled.reverse();
+            prop_assert_eq!(&sign(&secret, &shuffled), &signature);
+            prop_assert_eq!(&sign(&secret, &pairs), &signature);
+            let unsigned: Vec<_> = pairs.iter().filter(|(k, _)| k != "signature").cloned().collect();
+            prop_assert_eq!(independent(&secret, &unsigned), signature);
+        }
+    }
+}
