@@ -6,6 +6,7 @@
 //! - `bindings`        generate the foreign-language bindings into `target/bindings/<lang>/`
 //! - `test-bindings`   each language's binding tests against the emulator
 //! - `js-compat`       only the JS SDK compatibility test
+//! - `size`            the FFI library's size (release-size profile) against the budget
 //! - `bench-emulator`  the emulator's throughput/latency benchmark (release build)
 
 mod bench_emulator;
@@ -13,6 +14,7 @@ mod bindings;
 mod emulator_process;
 mod js_compat;
 mod lang;
+mod size;
 mod test_bindings;
 mod util;
 
@@ -47,6 +49,7 @@ fn run(args: &[String]) -> Result<()> {
             js_compat::run(&util::workspace_root(), &emulator)
         }
         // `cargo xtask` builds xtask in debug; a debug load generator would measure itself.
+        "size" => size::run(rest),
         "bench-emulator" if cfg!(debug_assertions) => {
             let mut cargo_args = vec!["run", "--release", "--quiet", "-p", "xtask", "--", "bench-emulator"];
             cargo_args.extend(rest.iter().map(String::as_str));
@@ -70,6 +73,7 @@ const HELP: &str = "usage: cargo xtask <command>
   android              cargo-ndk → jniLibs → AAR (needs the Android NDK)
   apple                static libraries → XCFramework (needs Xcode on macOS)
   js-compat            run only the official JS SDK against the emulator
+  size                 the FFI library's size under the mobile profile, per crate, against size-budget.toml
   bench-emulator       measure the emulator: GET /users/{id}, 64 keep-alive connections";
 
 fn test(args: &[String]) -> Result<()> {
