@@ -1,0 +1,524 @@
+package com.connectycube
+
+import java.util.concurrent.Executor
+import java.util.concurrent.Executors
+import kotlin.coroutines.cancellation.CancellationException
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.launch
+
+/**
+ * The ConnectyCube SDK, in the shape of the official Android SDK 2.x: a Kotlin `object` called
+ * statically, every operation in two forms.
+ *
+ * - `suspend fun op(args): T` — throws [ConnectycubeException] (a sealed `Exception`) on failure;
+ *   cancelling the calling coroutine cancels the request in Rust.
+ * - `fun op(args, successCallback: (T) -> Unit, errorCallback: (Exception) -> Unit)` — runs in
+ *   the library's scope and delivers exactly one of the callbacks on [callbackExecutor]. It
+ *   returns the [Job], which the official SDK does not: cancelling it drops the request and
+ *   neither callback runs.
+ *
+ * The generated uniffi class is [ConnectyCubeNative] (renamed in `uniffi.toml` so that this
+ * object can take the Android name in the same package); this object forwards to it.
+ */
+object ConnectyCube {
+    /** The shared instance (uniffi's constructor returns the process-wide object). */
+    private val native: ConnectyCubeNative by lazy { ConnectyCubeNative() }
+
+    /**
+     * Where the callback forms deliver `successCallback`, `errorCallback` and upload progress.
+     * `ConnectyCubeAndroid.init` sets the main thread; on a plain JVM it is one daemon thread
+     * (`connectycube-callbacks`), so callbacks never run concurrently with each other.
+     */
+    @Volatile
+    @JvmStatic
+    var callbackExecutor: Executor = JvmCallbackExecutor
+
+    /**
+     * The scope the callback forms run in. The uniffi `suspend` functions do not block a
+     * thread while Rust works (Rust completes them through a continuation), so
+     * `Dispatchers.Default` suffices; a `SupervisorJob` keeps one failure from cancelling
+     * other calls.
+     */
+    @JvmStatic
+    val scope: CoroutineScope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
+
+    // ------------------------------------------------------------------ init
+
+    /** Sets up the SDK for an application: its id and auth key, optionally custom endpoints. */
+    @JvmStatic
+    @JvmOverloads
+    fun init(applicationId: String, authorizationKey: String, connectycubeConfig: ConnectycubeConfig? = null) {
+        native.doInit(applicationId, authorizationKey, connectycubeConfig)
+    }
+
+    /** As the official SDK: the auth secret is deprecated (sessions are then signed). */
+    @Deprecated("authorizationSecret is deprecated; use init(applicationId, authorizationKey, connectycubeConfig)")
+    @JvmStatic
+    @JvmOverloads
+    fun init(
+        applicationId: String,
+        authorizationKey: String,
+        authorizationSecret: String,
+        connectycubeConfig: ConnectycubeConfig? = null,
+    ) {
+        native.doInitWithSecret(applicationId, authorizationKey, authorizationSecret, connectycubeConfig)
+    }
+
+    /** Persists the session across restarts. Takes effect at the next [init]. */
+    @JvmStatic
+    fun setSessionPersistence(persistence: SessionPersistence?) = native.setSessionPersistence(persistence)
+
+    /** Renews an expired user session. Takes effect at the next [init]. */
+    @JvmStatic
+    fun setSessionRestoreHandler(handler: SessionRestoreHandler?) = native.setSessionRestoreHandler(handler)
+
+    /** As above, with a lambda returning the user to sign in again with (null to give up). */
+    @JvmStatic
+    fun setSessionRestoreHandler(handler: () -> ConnectycubeUser?) =
+        native.setSessionRestoreHandler(object : SessionRestoreHandler {
+            override fun restore(): ConnectycubeUser? = handler()
+        })
+
+    // ------------------------------------------------------------------ sessions
+
+    suspend fun createSession(user: ConnectycubeUser? = null): ConnectycubeSession = native.createSession(user)
+
+    fun createSession(successCallback: (ConnectycubeSession) -> Unit, errorCallback: (Exception) -> Unit): Job =
+        call(successCallback, errorCallback) { native.createSession(null) }
+
+    fun createSession(
+        user: ConnectycubeUser,
+        successCallback: (ConnectycubeSession) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = call(successCallback, errorCallback) { native.createSession(user) }
+
+    suspend fun createSessionUsingSocialProvider(
+        socialProvider: String,
+        accessToken: String,
+        accessTokenSecret: String? = null,
+    ): ConnectycubeSession = native.createSessionUsingSocialProvider(socialProvider, accessToken, accessTokenSecret)
+
+    fun createSessionUsingSocialProvider(
+        socialProvider: String,
+        accessToken: String,
+        accessTokenSecret: String?,
+        successCallback: (ConnectycubeSession) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = call(successCallback, errorCallback) {
+        native.createSessionUsingSocialProvider(socialProvider, accessToken, accessTokenSecret)
+    }
+
+    /** Facebook (no token secret): `createSessionUsingSocialProvider(FACEBOOK, token, { }, { })`. */
+    fun createSessionUsingSocialProvider(
+        socialProvider: String,
+        accessToken: String,
+        successCallback: (ConnectycubeSession) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = createSessionUsingSocialProvider(socialProvider, accessToken, null, successCallback, errorCallback)
+
+    suspend fun createSessionUsingFirebasePhone(projectId: String, accessToken: String): ConnectycubeSession =
+        native.createSessionUsingFirebasePhone(projectId, accessToken)
+
+    fun createSessionUsingFirebasePhone(
+        projectId: String,
+        accessToken: String,
+        successCallback: (ConnectycubeSession) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = call(successCallback, errorCallback) { native.createSessionUsingFirebasePhone(projectId, accessToken) }
+
+    suspend fun createSessionUsingFirebaseEmail(projectId: String, accessToken: String): ConnectycubeSession =
+        native.createSessionUsingFirebaseEmail(projectId, accessToken)
+
+    fun createSessionUsingFirebaseEmail(
+        projectId: String,
+        accessToken: String,
+        successCallback: (ConnectycubeSession) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = call(successCallback, errorCallback) { native.createSessionUsingFirebaseEmail(projectId, accessToken) }
+
+    suspend fun getSession(): ConnectycubeSession = native.getSession()
+
+    fun getSession(successCallback: (ConnectycubeSession) -> Unit, errorCallback: (Exception) -> Unit): Job =
+        call(successCallback, errorCallback) { native.getSession() }
+
+    suspend fun destroySession() = native.destroySession()
+
+    fun destroySession(successCallback: () -> Unit, errorCallback: (Exception) -> Unit): Job =
+        callUnit(successCallback, errorCallback) { native.destroySession() }
+
+    suspend fun deleteSession(sessionId: Int) = native.deleteSession(sessionId)
+
+    fun deleteSession(sessionId: Int, successCallback: () -> Unit, errorCallback: (Exception) -> Unit): Job =
+        callUnit(successCallback, errorCallback) { native.deleteSession(sessionId) }
+
+    suspend fun deleteSessionsExceptCurrent() = native.deleteSessionsExceptCurrent()
+
+    fun deleteSessionsExceptCurrent(successCallback: () -> Unit, errorCallback: (Exception) -> Unit): Job =
+        callUnit(successCallback, errorCallback) { native.deleteSessionsExceptCurrent() }
+
+    @Deprecated("use createSession(user)", ReplaceWith("createSession(user)"))
+    suspend fun signIn(user: ConnectycubeUser): ConnectycubeUser = native.signIn(user)
+
+    @Deprecated("use createSession(user, successCallback, errorCallback)")
+    fun signIn(
+        user: ConnectycubeUser,
+        successCallback: (ConnectycubeUser) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = call(successCallback, errorCallback) { native.signIn(user) }
+
+    @Deprecated("use createSessionUsingSocialProvider")
+    suspend fun signInUsingSocialProvider(
+        socialProvider: String,
+        accessToken: String,
+        accessTokenSecret: String? = null,
+    ): ConnectycubeUser = native.signInUsingSocialProvider(socialProvider, accessToken, accessTokenSecret)
+
+    @Deprecated("use createSessionUsingSocialProvider")
+    fun signInUsingSocialProvider(
+        socialProvider: String,
+        accessToken: String,
+        accessTokenSecret: String?,
+        successCallback: (ConnectycubeUser) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = call(successCallback, errorCallback) {
+        native.signInUsingSocialProvider(socialProvider, accessToken, accessTokenSecret)
+    }
+
+    @Deprecated("use createSessionUsingSocialProvider")
+    fun signInUsingSocialProvider(
+        socialProvider: String,
+        accessToken: String,
+        successCallback: (ConnectycubeUser) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = call(successCallback, errorCallback) {
+        native.signInUsingSocialProvider(socialProvider, accessToken, null)
+    }
+
+    @Deprecated("use createSessionUsingFirebasePhone")
+    suspend fun signInUsingFirebasePhone(projectId: String, accessToken: String): ConnectycubeUser =
+        native.signInUsingFirebasePhone(projectId, accessToken)
+
+    @Deprecated("use createSessionUsingFirebasePhone")
+    fun signInUsingFirebasePhone(
+        projectId: String,
+        accessToken: String,
+        successCallback: (ConnectycubeUser) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = call(successCallback, errorCallback) { native.signInUsingFirebasePhone(projectId, accessToken) }
+
+    @Deprecated("use createSessionUsingFirebaseEmail")
+    suspend fun signInUsingFirebaseEmail(projectId: String, accessToken: String): ConnectycubeUser =
+        native.signInUsingFirebaseEmail(projectId, accessToken)
+
+    @Deprecated("use createSessionUsingFirebaseEmail")
+    fun signInUsingFirebaseEmail(
+        projectId: String,
+        accessToken: String,
+        successCallback: (ConnectycubeUser) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = call(successCallback, errorCallback) { native.signInUsingFirebaseEmail(projectId, accessToken) }
+
+    @Deprecated("use destroySession", ReplaceWith("destroySession()"))
+    suspend fun signOut() = native.signOut()
+
+    @Deprecated("use destroySession", ReplaceWith("destroySession(successCallback, errorCallback)"))
+    fun signOut(successCallback: () -> Unit, errorCallback: (Exception) -> Unit): Job =
+        callUnit(successCallback, errorCallback) { native.signOut() }
+
+    // ------------------------------------------------------------------ users
+
+    suspend fun signUp(user: ConnectycubeUser): ConnectycubeUser = native.signUp(user)
+
+    fun signUp(
+        user: ConnectycubeUser,
+        successCallback: (ConnectycubeUser) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = call(successCallback, errorCallback) { native.signUp(user) }
+
+    suspend fun updateUser(user: ConnectycubeUser): ConnectycubeUser = native.updateUser(user)
+
+    fun updateUser(
+        user: ConnectycubeUser,
+        successCallback: (ConnectycubeUser) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = call(successCallback, errorCallback) { native.updateUser(user) }
+
+    suspend fun deleteUser() = native.deleteUser()
+
+    fun deleteUser(successCallback: () -> Unit, errorCallback: (Exception) -> Unit): Job =
+        callUnit(successCallback, errorCallback) { native.deleteUser() }
+
+    suspend fun deleteUserByExternalId(externalId: String) = native.deleteUserByExternalId(externalId)
+
+    fun deleteUserByExternalId(
+        externalId: String,
+        successCallback: () -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = callUnit(successCallback, errorCallback) { native.deleteUserByExternalId(externalId) }
+
+    suspend fun resetPassword(email: String) = native.resetPassword(email)
+
+    fun resetPassword(email: String, successCallback: () -> Unit, errorCallback: (Exception) -> Unit): Job =
+        callUnit(successCallback, errorCallback) { native.resetPassword(email) }
+
+    suspend fun getUserById(id: Int): ConnectycubeUser = native.getUserById(id)
+
+    fun getUserById(id: Int, successCallback: (ConnectycubeUser) -> Unit, errorCallback: (Exception) -> Unit): Job =
+        call(successCallback, errorCallback) { native.getUserById(id) }
+
+    suspend fun getUserByLogin(login: String): ConnectycubeUser = native.getUserByLogin(login)
+
+    fun getUserByLogin(
+        login: String,
+        successCallback: (ConnectycubeUser) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = call(successCallback, errorCallback) { native.getUserByLogin(login) }
+
+    suspend fun getUserByEmail(email: String): ConnectycubeUser = native.getUserByEmail(email)
+
+    fun getUserByEmail(
+        email: String,
+        successCallback: (ConnectycubeUser) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = call(successCallback, errorCallback) { native.getUserByEmail(email) }
+
+    suspend fun getUserByPhoneNumber(phone: String): ConnectycubeUser = native.getUserByPhoneNumber(phone)
+
+    fun getUserByPhoneNumber(
+        phone: String,
+        successCallback: (ConnectycubeUser) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = call(successCallback, errorCallback) { native.getUserByPhoneNumber(phone) }
+
+    suspend fun getUserByExternalId(id: String): ConnectycubeUser = native.getUserByExternalId(id)
+
+    fun getUserByExternalId(
+        id: String,
+        successCallback: (ConnectycubeUser) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = call(successCallback, errorCallback) { native.getUserByExternalId(id) }
+
+    suspend fun getUserByFacebookId(id: String): ConnectycubeUser = native.getUserByFacebookId(id)
+
+    fun getUserByFacebookId(
+        id: String,
+        successCallback: (ConnectycubeUser) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = call(successCallback, errorCallback) { native.getUserByFacebookId(id) }
+
+    suspend fun getUserByTwitterId(id: String): ConnectycubeUser = native.getUserByTwitterId(id)
+
+    fun getUserByTwitterId(
+        id: String,
+        successCallback: (ConnectycubeUser) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = call(successCallback, errorCallback) { native.getUserByTwitterId(id) }
+
+    // Paged lookups. Kotlin only fills a defaulted parameter positionally when nothing
+    // positional follows it, so the callback forms come in two overloads: without
+    // pagination/sorter (`getUsersByIds(ids, { }, { })`, as in the docs) and with both.
+
+    /** Users by ids, as in the official SDK (`setOf(22, 23)`). */
+    suspend fun getUsersByIds(
+        ids: Set<Int>,
+        pagination: RequestPagination? = null,
+        sorter: RequestSorter? = null,
+    ): PagedUsersResult = native.getUsersByIds(ids.toList(), pagination, sorter)
+
+    /** Users by ids, in the given order of ids. */
+    suspend fun getUsersByIds(
+        ids: List<Int>,
+        pagination: RequestPagination? = null,
+        sorter: RequestSorter? = null,
+    ): PagedUsersResult = native.getUsersByIds(ids, pagination, sorter)
+
+    fun getUsersByIds(
+        ids: Set<Int>,
+        successCallback: (PagedUsersResult) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = getUsersByIds(ids, null, null, successCallback, errorCallback)
+
+    fun getUsersByIds(
+        ids: Set<Int>,
+        pagination: RequestPagination?,
+        sorter: RequestSorter?,
+        successCallback: (PagedUsersResult) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = call(successCallback, errorCallback) { native.getUsersByIds(ids.toList(), pagination, sorter) }
+
+    fun getUsersByIds(
+        ids: List<Int>,
+        successCallback: (PagedUsersResult) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = getUsersByIds(ids, null, null, successCallback, errorCallback)
+
+    fun getUsersByIds(
+        ids: List<Int>,
+        pagination: RequestPagination?,
+        sorter: RequestSorter?,
+        successCallback: (PagedUsersResult) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = call(successCallback, errorCallback) { native.getUsersByIds(ids, pagination, sorter) }
+
+    /**
+     * A free users/v2 search, as the official SDK: values may be `String`, `Int`/`Long`,
+     * `Boolean`, collections or arrays of those (`"id[in]" to listOf(1, 2)`), or [ParamValue].
+     */
+    suspend fun getUsers(
+        params: Map<String, Any>,
+        pagination: RequestPagination? = null,
+        sorter: RequestSorter? = null,
+    ): PagedUsersResult = native.getUsers(paramValues(params), pagination, sorter)
+
+    fun getUsers(
+        params: Map<String, Any>,
+        successCallback: (PagedUsersResult) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = getUsers(params, null, null, successCallback, errorCallback)
+
+    fun getUsers(
+        params: Map<String, Any>,
+        pagination: RequestPagination?,
+        sorter: RequestSorter?,
+        successCallback: (PagedUsersResult) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = call(successCallback, errorCallback) { native.getUsers(paramValues(params), pagination, sorter) }
+
+    suspend fun getUsersByFullName(
+        fullName: String,
+        pagination: RequestPagination? = null,
+        sorter: RequestSorter? = null,
+    ): PagedUsersResult = native.getUsersByFullName(fullName, pagination, sorter)
+
+    fun getUsersByFullName(
+        fullName: String,
+        successCallback: (PagedUsersResult) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = getUsersByFullName(fullName, null, null, successCallback, errorCallback)
+
+    fun getUsersByFullName(
+        fullName: String,
+        pagination: RequestPagination?,
+        sorter: RequestSorter?,
+        successCallback: (PagedUsersResult) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = call(successCallback, errorCallback) { native.getUsersByFullName(fullName, pagination, sorter) }
+
+    /** Users having any of the tags, as in the official SDK (`setOf("iphone")`). */
+    suspend fun getUsersByTags(
+        tags: Set<String>,
+        pagination: RequestPagination? = null,
+        sorter: RequestSorter? = null,
+    ): PagedUsersResult = native.getUsersByTags(tags.toList(), pagination, sorter)
+
+    suspend fun getUsersByTags(
+        tags: List<String>,
+        pagination: RequestPagination? = null,
+        sorter: RequestSorter? = null,
+    ): PagedUsersResult = native.getUsersByTags(tags, pagination, sorter)
+
+    fun getUsersByTags(
+        tags: Set<String>,
+        successCallback: (PagedUsersResult) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = getUsersByTags(tags, null, null, successCallback, errorCallback)
+
+    fun getUsersByTags(
+        tags: Set<String>,
+        pagination: RequestPagination?,
+        sorter: RequestSorter?,
+        successCallback: (PagedUsersResult) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = call(successCallback, errorCallback) { native.getUsersByTags(tags.toList(), pagination, sorter) }
+
+    fun getUsersByTags(
+        tags: List<String>,
+        successCallback: (PagedUsersResult) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = getUsersByTags(tags, null, null, successCallback, errorCallback)
+
+    fun getUsersByTags(
+        tags: List<String>,
+        pagination: RequestPagination?,
+        sorter: RequestSorter?,
+        successCallback: (PagedUsersResult) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = call(successCallback, errorCallback) { native.getUsersByTags(tags, pagination, sorter) }
+
+    // ------------------------------------------------------------------ storage
+
+    /**
+     * Uploads a file from disk. `progress` hears percentages (0…100) on the thread Rust sends
+     * the bytes from; hop to your UI thread yourself in this form.
+     */
+    suspend fun uploadFile(
+        filePath: String,
+        `public`: Boolean = false,
+        progress: ((Int) -> Unit)? = null,
+    ): ConnectycubeFile = native.uploadFile(filePath, `public`, progress?.let(::progressListener))
+
+    /**
+     * Uploads a file from disk; `progress` is delivered on [callbackExecutor], before
+     * `successCallback`. As the official SDK, `progress` comes last and `public` defaults to
+     * false (`uploadFile(path, successCallback = { }, errorCallback = { })`).
+     */
+    fun uploadFile(
+        filePath: String,
+        `public`: Boolean = false,
+        successCallback: (ConnectycubeFile) -> Unit,
+        errorCallback: (Exception) -> Unit,
+        progress: ((Int) -> Unit)? = null,
+    ): Job {
+        val listener = progress?.let { onProgress ->
+            progressListener { percent -> callbackExecutor.execute { onProgress(percent) } }
+        }
+        return call(successCallback, errorCallback) { native.uploadFile(filePath, `public`, listener) }
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    private fun progressListener(progress: (Int) -> Unit) = object : UploadProgressListener {
+        override fun onProgress(percent: Int) = progress(percent)
+    }
+
+    /**
+     * Runs [block] in [scope] and delivers its result or its exception on [callbackExecutor].
+     * Cancellation (of the returned job or of the scope) delivers nothing.
+     */
+    private fun <T> call(
+        successCallback: (T) -> Unit,
+        errorCallback: (Exception) -> Unit,
+        block: suspend () -> T,
+    ): Job = scope.launch {
+        val result = try {
+            Result.success(block())
+        } catch (e: CancellationException) {
+            throw e
+        } catch (e: Exception) {
+            Result.failure(e)
+        }
+        callbackExecutor.execute {
+            result.fold(successCallback) { errorCallback(it as Exception) }
+        }
+    }
+
+    private fun callUnit(
+        successCallback: () -> Unit,
+        errorCallback: (Exception) -> Unit,
+        block: suspend () -> Unit,
+    ): Job = call({ _: Unit -> successCallback() }, errorCallback, block)
+}
+
+/** The JVM default of [ConnectyCube.callbackExecutor]: one daemon thread, created on first use. */
+private object JvmCallbackExecutor : Executor {
+    private val executor by lazy {
+        Executors.newSingleThreadExecutor { runnable ->
+            Thread(runnable, "connectycube-callbacks").apply { isDaemon = true }
+        }
+    }
+
+    override fun execute(command: Runnable) = executor.execute(command)
+}
