@@ -1,6 +1,7 @@
 //! `cargo xtask <command>`: the one entry point for everything beyond `cargo build`.
 //!
-//! - `test`            formatting, clippy, every Rust test, the quickstart, then the official JS SDK run
+//! - `test`            formatting, clippy, every Rust test, the quickstart, the Python/Kotlin/Swift
+//!   binding tests, then the official JS SDK run
 //!   against the emulator (what CI runs)
 //! - `emulator [ARGS]` build and run the emulator (arguments go to it)
 //! - `bindings`        generate the foreign-language bindings into `target/bindings/<lang>/`
@@ -65,7 +66,8 @@ fn run(args: &[String]) -> Result<()> {
 }
 
 const HELP: &str = "usage: cargo xtask <command>
-  test                 fmt check, clippy -D warnings, cargo test --workspace, quickstart, JS SDK compatibility
+  test                 fmt check, clippy -D warnings, cargo test --workspace, quickstart, binding tests,
+                       JS SDK compatibility
                        (--no-lint skips fmt and clippy)
   emulator [ARGS]      run the emulator in release mode, e.g. `cargo xtask emulator --port 8080`
   bindings [--lang L]  build the FFI library, generate Kotlin/Swift/Python into target/bindings/<lang>/
@@ -88,6 +90,8 @@ fn test(args: &[String]) -> Result<()> {
     util::cargo(&["test", "--workspace"])?;
     util::step("cargo run --example quickstart (the README's first command)");
     util::cargo(&["run", "--quiet", "-p", "connectycube", "--example", "quickstart"])?;
+    util::step("binding tests: Python, Kotlin, Swift against the emulator");
+    test_bindings::run(&[])?;
     util::step("JS SDK compatibility (npm connectycube 6.x against the emulator)");
     let emulator = util::build_emulator(false)?;
     js_compat::run(&util::workspace_root(), &emulator)?;
