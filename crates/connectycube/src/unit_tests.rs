@@ -261,3 +261,61 @@ async fn network_errors_are_typed_and_never_retried_for_sign_up_once_sent() {
         .unwrap_err();
     assert_eq!(error.code(), "network");
 }
+
+/// A transport whose every answer takes a random 0–3 ms, so concurrent calls interleave
+/// differently each time.
+struct Jittery;
+
+#[async_trait::async_trait]
+impl Transport for Jittery {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let delay = rand::random_range(0..3_000u64);
+        tokio::time::sleep(Duration::from_micros(delay)).await;
+        if request.url.ends_with("/session") {
+            let user = request.body.len() > 60;
+            let token = format!("T{delay}{}", if user { "U" } else { "A" });
+            return Ok(response(201, &session_body(&token, user.then_some(3))));
+        }
+        Ok(response(200, r#"{"user":{"id":5}}"#))
+    }
+}
+
+/// 1,000 randomised interleavings of an application-session creation (explicit, or on
+/// demand by a read) with a sign-in: the user session always wins (flutter-samples#93).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_downgrade_over_a_thousand_random_interleavings() {
+    for round in 0..1000 {
+        let cc = ConnectyCube::builder(1, AUTH_KEY)
+            .api_endpoint("https://api.example.com")
+            .transport(Arc::new(Jittery))
+            .build()
+            .unwrap();
+        let app = {
+            let cc = cc.clone();
+            tokio::spawn(async move {
+                if round % 2 == 0 {
+                    cc.auth().create_session(None).await.map(drop)
+                } else {
+                    cc.users().get(5).await.map(drop)
+                }
+            })
+        };
+        let user = {
+            let cc = cc.clone();
+            tokio::spawn(async move {
+                cc.auth()
+                    .create_session(Some(Credentials::login("john", "11111111")))
+                    .await
+            })
+        };
+        let user = user.await.unwrap().unwrap();
+        app.await.unwrap().unwrap();
+        let active = cc.session().unwrap();
+        assert!(
+            active.is_user_session(),
+            "round {round}: downgraded to {:?}",
+            active.token
+        );
+        assert_eq!(active.token, user.token, "round {round}");
+    }
+}

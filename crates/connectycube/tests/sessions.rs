@@ -540,3 +540,40 @@ async fn dropping_a_call_closes_its_connection() {
         started.elapsed()
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_that_never_answers_is_a_timeout_within_the_bound() {
+    use tokio::io::AsyncReadExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    // Accept every connection, read, never answer.
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buffer = vec![0u8; 4096];
+                while matches!(socket.read(&mut buffer).await, Ok(n) if n > 0) {}
+            });
+        }
+    });
+    let cc = ConnectyCube::builder(1, AUTH_KEY)
+        .api_endpoint(url)
+        .timeouts(Timeouts {
+            connect: Duration::from_secs(1),
+            attempt: Duration::from_millis(300),
+            operation: Duration::from_millis(800),
+        })
+        .retry(RetryConfig {
+            max_attempts: 5,
+            base_delay: Duration::from_millis(10),
+            max_delay: Duration::from_millis(20),
+        })
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    assert_eq!(cc.auth().create_session(None).await.unwrap_err(), Error::Timeout);
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed >= Duration::from_millis(290) && elapsed < Duration::from_millis(1100),
+        "{elapsed:?}"
+    );
+}
