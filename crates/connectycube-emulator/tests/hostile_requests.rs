@@ -82,10 +82,13 @@ fn random_malformed_requests_never_hurt_the_emulator() {
         .enable_all()
         .build()
         .unwrap();
-    let (s, token, user_id) = runtime.block_on(async {
+    // The storm runs with another user's token: whatever it does (even legitimately deleting
+    // that user), the survivor's account and session must come out untouched.
+    let (s, survivor_token, user_id, token) = runtime.block_on(async {
         let s = start().await;
-        let (token, id) = s.user_session("survivor", "password1").await;
-        (s, token, id)
+        let (survivor_token, id) = s.user_session("survivor", "password1").await;
+        let (token, _) = s.user_session("stormer", "password1").await;
+        (s, survivor_token, id, token)
     });
     let config = ProptestConfig {
         cases: 600,
@@ -111,10 +114,10 @@ fn random_malformed_requests_never_hurt_the_emulator() {
             Ok(())
         })?;
     });
-    // Still serving, and the user made before the storm is intact.
+    // Still serving, and the survivor's user and session are intact.
     runtime.block_on(async {
-        let (fresh, _) = s.user_session("survivor", "password1").await;
-        let user = s.get(&format!("/users/{user_id}"), &fresh).await.expect(200);
+        let user = s.get(&format!("/users/{user_id}"), &survivor_token).await.expect(200);
         assert_eq!(user.json["user"]["login"], json!("survivor"));
+        assert_eq!(user.json["user"]["full_name"], json!(null));
     });
 }

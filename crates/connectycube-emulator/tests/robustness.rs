@@ -70,6 +70,27 @@ async fn unknown_routes_and_methods_are_json_errors() {
     assert_eq!(preflight.header("access-control-allow-origin"), Some("*"));
 }
 
+/// Found by the hostile-requests property test: invalid UTF-8 in a path parameter.
+#[tokio::test]
+async fn invalid_utf8_in_a_path_parameter_is_a_json_404() {
+    let s = start().await;
+    let token = s.app_session().await;
+    for path in ["/users/v2%8a", "/users/%ff%fe", "/blobs/%c3", "/session/%80"] {
+        let resp = s.call("GET", path, Some(&token), None).await;
+        let resp = if path.starts_with("/session") {
+            s.call("DELETE", path, Some(&token), None).await
+        } else {
+            resp
+        };
+        assert_eq!(resp.status, 404, "{path}: {}", resp.text);
+        assert!(
+            resp.json["errors"].is_object() || resp.json["errors"].is_array(),
+            "{path}: {}",
+            resp.text
+        );
+    }
+}
+
 #[tokio::test]
 async fn hostile_query_strings_are_harmless() {
     let s = start().await;

@@ -1,12 +1,12 @@
 //! Storage, only what avatars need (`rest-api.md` §5): create a blob, upload to the
 //! emulator's own S3-like form endpoint, mark it complete, read and delete it.
 
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use hyper::{HeaderMap, StatusCode, header};
 use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime};
 
-use super::request::Req;
+use super::request::{Req, Segment};
 use crate::auth::{self, Caller};
 use crate::error::ApiError;
 use crate::params::scalar_text;
@@ -164,7 +164,7 @@ pub async fn upload(
 }
 
 /// `PUT /blobs/{id}/complete` with `{"blob":{"size":N}}` (docs, Dart) or `{"size":N}` (JS).
-pub async fn complete(State(app): State<App>, Path(id): Path<String>, req: Req) -> Result<Reply, ApiError> {
+pub async fn complete(State(app): State<App>, Segment(id): Segment, req: Req) -> Result<Reply, ApiError> {
     let now = app.clock.now();
     let mut store = app.store(now);
     let caller = auth::caller(&mut store, &req.headers, now)?;
@@ -194,7 +194,7 @@ pub async fn complete(State(app): State<App>, Path(id): Path<String>, req: Req) 
 }
 
 /// `GET /blobs/{id}` (numeric: the blob's record) or `GET /blobs/{uid}?token=` (the file).
-pub async fn show(State(app): State<App>, Path(id): Path<String>, req: Req) -> Result<Reply, ApiError> {
+pub async fn show(State(app): State<App>, Segment(id): Segment, req: Req) -> Result<Reply, ApiError> {
     let now = app.clock.now();
     let mut store = app.store(now);
     if let Ok(numeric) = id.parse::<i64>() {
@@ -226,7 +226,7 @@ fn reader_token(req: &Req) -> Option<String> {
 }
 
 /// `GET /blobs/{uid}/download`: a redirect to the file.
-pub async fn download(State(app): State<App>, Path(uid): Path<String>, req: Req) -> Result<Reply, ApiError> {
+pub async fn download(State(app): State<App>, Segment(uid): Segment, req: Req) -> Result<Reply, ApiError> {
     let now = app.clock.now();
     let mut store = app.store(now);
     let token = reader_token(&req).ok_or_else(ApiError::token_required)?;
@@ -237,7 +237,7 @@ pub async fn download(State(app): State<App>, Path(uid): Path<String>, req: Req)
 }
 
 /// `GET /blobs/{uid}/object?download_url=1`: a read link for the file.
-pub async fn object(State(app): State<App>, Path(uid): Path<String>, req: Req) -> Result<Reply, ApiError> {
+pub async fn object(State(app): State<App>, Segment(uid): Segment, req: Req) -> Result<Reply, ApiError> {
     let now = app.clock.now();
     let mut store = app.store(now);
     let token = reader_token(&req).ok_or_else(ApiError::token_required)?;
@@ -253,7 +253,7 @@ pub async fn object(State(app): State<App>, Path(uid): Path<String>, req: Req) -
     Ok(Reply::ok(&body).expires(caller.expires_at()))
 }
 
-pub async fn delete(State(app): State<App>, Path(id): Path<String>, req: Req) -> Result<Reply, ApiError> {
+pub async fn delete(State(app): State<App>, Segment(id): Segment, req: Req) -> Result<Reply, ApiError> {
     let now = app.clock.now();
     let mut store = app.store(now);
     let caller = auth::caller(&mut store, &req.headers, now)?;

@@ -44,3 +44,23 @@ impl FromRequest<App> for Req {
         })
     }
 }
+
+/// The path's one parameter (`/users/{id}`), percent-decoded leniently: axum's `Path`
+/// refuses invalid UTF-8 with a plain-text 400, and every answer here must be JSON.
+pub struct Segment(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Segment {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut hyper::http::request::Parts, state: &S) -> Result<Self, ApiError> {
+        let params = axum::extract::RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::base(StatusCode::NOT_FOUND, "Not found"))?;
+        let raw = params.iter().next().map_or("", |(_, value)| value);
+        Ok(Self(
+            percent_encoding::percent_decode_str(raw)
+                .decode_utf8_lossy()
+                .into_owned(),
+        ))
+    }
+}

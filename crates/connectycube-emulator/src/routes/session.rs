@@ -1,13 +1,13 @@
 //! `POST /session`, `GET|DELETE /session`, `DELETE /session/{id}`, `DELETE /session/list`,
 //! `POST|DELETE /login` (`rest-api.md` §2).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use hyper::StatusCode;
 use rand::Rng;
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use super::request::Req;
+use super::request::{Req, Segment};
 use crate::auth;
 use crate::error::ApiError;
 use crate::params::{Params, scalar_text};
@@ -344,7 +344,7 @@ pub async fn destroy(State(app): State<App>, req: Req) -> Result<Reply, ApiError
 }
 
 /// `DELETE /session/{id}`: one of the caller's own sessions (the current one included).
-pub async fn destroy_by_id(State(app): State<App>, Path(id): Path<String>, req: Req) -> Result<Reply, ApiError> {
+pub async fn destroy_by_id(State(app): State<App>, Segment(id): Segment, req: Req) -> Result<Reply, ApiError> {
     let now = app.clock.now();
     let mut store = app.store(now);
     let caller = auth::caller(&mut store, &req.headers, now)?;

@@ -1,11 +1,11 @@
 //! `/users…` (`rest-api.md` §4): sign-up, update, delete, lookups, searches, password reset.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use hyper::StatusCode;
 use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime};
 
-use super::request::Req;
+use super::request::{Req, Segment};
 use crate::auth::{self, Caller};
 use crate::error::ApiError;
 use crate::params::{Params, list_items, scalar_text};
@@ -95,7 +95,7 @@ fn own_user(store: &Store, caller: &Caller, id: Option<i64>, now: OffsetDateTime
     Ok(id)
 }
 
-pub async fn update(State(app): State<App>, Path(id): Path<String>, req: Req) -> Result<Reply, ApiError> {
+pub async fn update(State(app): State<App>, Segment(id): Segment, req: Req) -> Result<Reply, ApiError> {
     let now = app.clock.now();
     let mut store = app.store(now);
     let caller = auth::caller(&mut store, &req.headers, now)?;
@@ -122,7 +122,7 @@ pub async fn update(State(app): State<App>, Path(id): Path<String>, req: Req) ->
     Ok(user_reply(StatusCode::OK, user, Some(&caller)))
 }
 
-pub async fn delete(State(app): State<App>, Path(id): Path<String>, req: Req) -> Result<Reply, ApiError> {
+pub async fn delete(State(app): State<App>, Segment(id): Segment, req: Req) -> Result<Reply, ApiError> {
     let now = app.clock.now();
     let mut store = app.store(now);
     let caller = auth::caller(&mut store, &req.headers, now)?;
@@ -142,7 +142,7 @@ fn by_external(store: &Store, external: &str, now: OffsetDateTime) -> Option<i64
 
 pub async fn delete_by_external(
     State(app): State<App>,
-    Path(external): Path<String>,
+    Segment(external): Segment,
     req: Req,
 ) -> Result<Reply, ApiError> {
     let now = app.clock.now();
@@ -154,7 +154,7 @@ pub async fn delete_by_external(
     Ok(Reply::empty())
 }
 
-pub async fn show(State(app): State<App>, Path(id): Path<String>, req: Req) -> Result<Reply, ApiError> {
+pub async fn show(State(app): State<App>, Segment(id): Segment, req: Req) -> Result<Reply, ApiError> {
     let now = app.clock.now();
     let mut store = app.store(now);
     let caller = auth::caller(&mut store, &req.headers, now)?;
@@ -166,11 +166,7 @@ pub async fn show(State(app): State<App>, Path(id): Path<String>, req: Req) -> R
     Ok(user_reply(StatusCode::OK, user, Some(&caller)))
 }
 
-pub async fn show_by_external(
-    State(app): State<App>,
-    Path(external): Path<String>,
-    req: Req,
-) -> Result<Reply, ApiError> {
+pub async fn show_by_external(State(app): State<App>, Segment(external): Segment, req: Req) -> Result<Reply, ApiError> {
     let now = app.clock.now();
     let mut store = app.store(now);
     let caller = auth::caller(&mut store, &req.headers, now)?;
