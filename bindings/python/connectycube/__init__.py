@@ -120,6 +120,24 @@ def _error_message(error: Exception) -> str:
 ConnectycubeError.__str__ = _error_message  # type: ignore[method-assign]
 
 
+def _redacted(fields):
+    """A ``__str__``/``__repr__`` that shows these fields as ``<redacted>`` when set."""
+
+    def describe(self):
+        parts = []
+        for name, value in vars(self).items():
+            shown = "<redacted>" if name in fields and value is not None else repr(value)
+            parts.append(f"{name}={shown}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    return describe
+
+
+# Secrets never show in logs: the generated records print every field, passwords and tokens too.
+ConnectycubeUser.__str__ = ConnectycubeUser.__repr__ = _redacted({"password", "old_password"})  # type: ignore[method-assign]
+ConnectycubeSession.__str__ = ConnectycubeSession.__repr__ = _redacted({"token"})  # type: ignore[method-assign]
+
+
 class ProgressCallback(UploadProgressListener):
     """An ``UploadProgressListener`` from a function of the percentage (0 to 100)::
 

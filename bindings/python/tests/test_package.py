@@ -65,3 +65,15 @@ class SocialProviderTests(EmulatorTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class RedactionTests(unittest.TestCase):
+    def test_records_never_print_passwords_or_tokens(self):
+        import connectycube as cc
+
+        user = cc.ConnectycubeUser(login="marvin18", password="CANARY-PASSWORD", old_password="CANARY-OLD")
+        session = cc.ConnectycubeSession(token="CANARY-TOKEN", user=user)
+        for text in (str(user), repr(user), str(session), repr(session), f"{[user, session]}"):
+            self.assertNotIn("CANARY", text)
+        self.assertIn("marvin18", repr(user))
+        self.assertIn("<redacted>", repr(session))
