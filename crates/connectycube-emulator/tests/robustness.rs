@@ -204,3 +204,16 @@ async fn futures_join<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output>
     .await;
     outputs.into_iter().map(|o| o.expect("all ready")).collect()
 }
+
+/// A path parameter is percent-decoded exactly once: `%2541` is the text `%41`.
+#[tokio::test]
+async fn path_parameters_are_decoded_once() {
+    let s = start().await;
+    let (token, id) = s.user_session("external_once", "password1").await;
+    let body = Some(json!({"user": {"external_id": "x=%41 ü"}}));
+    s.call("PUT", &format!("/users/{id}"), Some(&token), body)
+        .await
+        .expect(200);
+    s.get("/users/external/x%3D%2541%20%C3%BC", &token).await.expect(200);
+    s.get("/users/external/x%3DA%20%C3%BC", &token).await.expect(404);
+}

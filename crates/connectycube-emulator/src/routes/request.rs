@@ -45,8 +45,9 @@ impl FromRequest<App> for Req {
     }
 }
 
-/// The path's one parameter (`/users/{id}`), percent-decoded leniently: axum's `Path`
-/// refuses invalid UTF-8 with a plain-text 400, and every answer here must be JSON.
+/// The path's one parameter (`/users/{id}`), percent-decoded once by axum. Invalid UTF-8
+/// there would be a plain-text 400 from axum's `Path`; here it is a JSON 404, as every
+/// answer must be JSON.
 pub struct Segment(pub String);
 
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Segment {
@@ -56,11 +57,11 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Segment {
         let params = axum::extract::RawPathParams::from_request_parts(parts, state)
             .await
             .map_err(|_| ApiError::base(StatusCode::NOT_FOUND, "Not found"))?;
-        let raw = params.iter().next().map_or("", |(_, value)| value);
         Ok(Self(
-            percent_encoding::percent_decode_str(raw)
-                .decode_utf8_lossy()
-                .into_owned(),
+            params
+                .iter()
+                .next()
+                .map_or_else(String::new, |(_, value)| value.to_owned()),
         ))
     }
 }
