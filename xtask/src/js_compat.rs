@@ -45,7 +45,9 @@ pub fn run(workspace: &Path, emulator: &Path) -> Result<()> {
 }
 
 /// The directory whose `node_modules` holds the SDK, installing it when needed.
-fn sdk_dir() -> Result<PathBuf> {
+/// The directory whose `node_modules` holds the JS SDK 6.x: `CONNECTYCUBE_JS_SDK_DIR`, else
+/// `<cache>/js-sdk-6`, npm-installed when missing. Shared with `cargo xtask bench`.
+pub(crate) fn sdk_dir() -> Result<PathBuf> {
     if let Some(dir) = std::env::var_os("CONNECTYCUBE_JS_SDK_DIR") {
         let dir = PathBuf::from(dir);
         if !installed_version_ok(&dir) {

@@ -9,7 +9,9 @@
 //! - `js-compat`       only the JS SDK compatibility test
 //! - `size`            the FFI library's size (release-size profile) against the budget
 //! - `bench-emulator`  the emulator's throughput/latency benchmark (release build)
+//! - `bench`           raw reqwest vs the Rust SDK vs the official JS SDK (release build)
 
+mod bench;
 mod bench_emulator;
 mod bindings;
 mod emulator_process;
@@ -52,11 +54,22 @@ fn run(args: &[String]) -> Result<()> {
         // `cargo xtask` builds xtask in debug; a debug load generator would measure itself.
         "size" => size::run(rest),
         "bench-emulator" if cfg!(debug_assertions) => {
-            let mut cargo_args = vec!["run", "--release", "--quiet", "-p", "xtask", "--", "bench-emulator"];
+            let mut cargo_args = vec![
+                "run",
+                "--release",
+                "--quiet",
+                "-p",
+                "xtask",
+                "--bin",
+                "xtask",
+                "--",
+                "bench-emulator",
+            ];
             cargo_args.extend(rest.iter().map(String::as_str));
             util::cargo(&cargo_args)
         }
         "bench-emulator" => bench_emulator::run(rest),
+        "bench" => bench::run(rest),
         "help" | "--help" | "-h" => {
             eprintln!("{}", HELP);
             Ok(())
@@ -76,7 +89,9 @@ const HELP: &str = "usage: cargo xtask <command>
   apple                static libraries → XCFramework (needs Xcode on macOS)
   js-compat            run only the official JS SDK against the emulator
   size                 the FFI library's size under the mobile profile, per crate, against size-budget.toml
-  bench-emulator       measure the emulator: GET /users/{id}, 64 keep-alive connections";
+  bench-emulator       measure the emulator: GET /users/{id}, 64 keep-alive connections
+  bench [--seconds S]  raw reqwest, the Rust SDK and the JS SDK against the emulator → target/bench/bench.md
+                       (--help for the options; --check fails on a missed target)";
 
 fn test(args: &[String]) -> Result<()> {
     let lint = !args.iter().any(|a| a == "--no-lint");
