@@ -25,6 +25,9 @@ pub struct TransportConfig {
     pub pool_max_idle_per_host: usize,
     /// `User-Agent` header.
     pub user_agent: String,
+    /// Requests in flight at once; more wait their turn. reqwest opens a new connection for
+    /// every concurrent request and has no cap of its own, so this bounds the connections.
+    pub max_in_flight: usize,
 }
 
 impl Default for TransportConfig {
@@ -35,6 +38,7 @@ impl Default for TransportConfig {
             pool_idle_timeout: Duration::from_secs(90),
             pool_max_idle_per_host: 64,
             user_agent: concat!("connectycube-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
+            max_in_flight: 64,
         }
     }
 }
@@ -49,6 +53,7 @@ impl Default for TransportConfig {
 pub struct ReqwestTransport {
     client: reqwest::Client,
     default_timeout: Duration,
+    in_flight: Arc<tokio::sync::Semaphore>,
 }
 
 impl ReqwestTransport {
@@ -74,9 +79,11 @@ impl ReqwestTransport {
             .no_proxy()
             .build()
             .map_err(|e| TransportError::InvalidRequest(e.without_url().to_string()))?;
+        let in_flight = Arc::new(tokio::sync::Semaphore::new(config.max_in_flight.max(1)));
         Ok(Self {
             client,
             default_timeout: config.default_timeout,
+            in_flight,
         })
     }
 }
@@ -84,6 +91,12 @@ impl ReqwestTransport {
 #[async_trait::async_trait]
 impl Transport for ReqwestTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        // Held until the body is read; dropping this future gives the permit back.
+        let _permit = self
+            .in_flight
+            .acquire()
+            .await
+            .map_err(|_| TransportError::Io("transport closed".into()))?;
         let timeout = request.timeout.unwrap_or(self.default_timeout);
         let mut builder = self
             .client

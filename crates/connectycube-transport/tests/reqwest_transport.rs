@@ -207,3 +207,54 @@ fn percent_decode(text: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_in_flight_and_so_connections_are_bounded() {
+    use std::sync::atomic::AtomicUsize;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // A keep-alive HTTP server that answers every request after 20 ms and counts connections.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/x", listener.local_addr().unwrap());
+    let connections = Arc::new(AtomicUsize::new(0));
+    let counted = connections.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            counted.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut buffer = vec![0u8; 8192];
+                while let Ok(n) = socket.read(&mut buffer).await {
+                    if n == 0 {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    if socket
+                        .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                        .await
+                        .is_err()
+                    {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    let transport = Arc::new(
+        ReqwestTransport::new(TransportConfig {
+            max_in_flight: 8,
+            ..TransportConfig::default()
+        })
+        .unwrap(),
+    );
+    let calls: Vec<_> = (0..200)
+        .map(|_| {
+            let transport = transport.clone();
+            let url = url.clone();
+            tokio::spawn(async move { transport.send(HttpRequest::new(Method::GET, url)).await })
+        })
+        .collect();
+    for call in calls {
+        assert_eq!(call.await.unwrap().unwrap().status, 200);
+    }
+    let opened = connections.load(Ordering::SeqCst);
+    assert!(opened <= 8, "{opened} connections for 200 calls with 8 in flight");
+}
