@@ -202,15 +202,15 @@ impl Options {
                     .ok_or_else(|| anyhow!("{flag} needs a value\n{USAGE}"))
             };
             match flag {
-                "--seconds" => options.seconds = parse_number(flag, &value()?)?,
-                "--warmup" => options.warmup = parse_number(flag, &value()?)?,
-                "--requests" => options.requests = parse_number(flag, &value()?)?,
-                "--warmup-requests" => options.warmup_requests = parse_number(flag, &value()?)?,
-                "--client-threads" => options.client_threads = parse_number(flag, &value()?)?,
-                "--rounds" => options.rounds = parse_number(flag, &value()?)?,
+                "--seconds" => options.seconds = crate::util::parse_number(flag, &value()?)?,
+                "--warmup" => options.warmup = crate::util::parse_number(flag, &value()?)?,
+                "--requests" => options.requests = crate::util::parse_number(flag, &value()?)?,
+                "--warmup-requests" => options.warmup_requests = crate::util::parse_number(flag, &value()?)?,
+                "--client-threads" => options.client_threads = crate::util::parse_number(flag, &value()?)?,
+                "--rounds" => options.rounds = crate::util::parse_number(flag, &value()?)?,
                 "--concurrency" => {
                     options.concurrency = split_list(&value()?)
-                        .map(|c| parse_number(flag, c))
+                        .map(|c| crate::util::parse_number(flag, c))
                         .collect::<Result<_>>()?;
                 }
                 "--scenarios" => {
@@ -257,11 +257,6 @@ impl Options {
 
 fn split_list(text: &str) -> impl Iterator<Item = &str> {
     text.split(',').map(str::trim).filter(|s| !s.is_empty())
-}
-
-fn parse_number<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T> {
-    text.parse()
-        .map_err(|_| anyhow!("{flag}: '{text}' is not a valid number"))
 }
 
 fn parse_driver(text: &str) -> Result<DriverSpec> {

@@ -89,11 +89,11 @@ impl Options {
                     .ok_or_else(|| anyhow!("{flag} needs a value\n{USAGE}"))
             };
             match flag {
-                "--connections" => options.connections = parse_number(flag, &value()?)?,
-                "--seconds" => options.seconds = parse_number(flag, &value()?)?,
-                "--warmup" => options.warmup = parse_number(flag, &value()?)?,
+                "--connections" => options.connections = crate::util::parse_number(flag, &value()?)?,
+                "--seconds" => options.seconds = crate::util::parse_number(flag, &value()?)?,
+                "--warmup" => options.warmup = crate::util::parse_number(flag, &value()?)?,
                 "--path" => options.path = value()?,
-                "--client-threads" => options.client_threads = parse_number(flag, &value()?)?,
+                "--client-threads" => options.client_threads = crate::util::parse_number(flag, &value()?)?,
                 "--runtime" => {
                     options.runtimes = match value()?.as_str() {
                         "multi" => vec![ClientRuntime::MultiThread],
@@ -120,11 +120,6 @@ impl Options {
         }
         Ok(options)
     }
-}
-
-fn parse_number<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T> {
-    text.parse()
-        .map_err(|_| anyhow!("{flag}: '{text}' is not a valid number"))
 }
 
 pub fn run(args: &[String]) -> Result<()> {

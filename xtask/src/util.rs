@@ -64,3 +64,9 @@ pub fn build_emulator(release: bool) -> Result<PathBuf> {
     }
     Ok(binary)
 }
+
+/// A number given to a command-line flag, with the flag named in the error.
+pub fn parse_number<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T> {
+    text.parse()
+        .map_err(|_| anyhow::anyhow!("{flag}: '{text}' is not a valid number"))
+}
