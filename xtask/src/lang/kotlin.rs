@@ -10,6 +10,9 @@
 //! The generated code, the handwritten layer (its JVM part: `src/main/kotlin`, not
 //! `src/androidMain`) and the tests are compiled in ONE `kotlinc` call (each call costs ~5 s
 //! of start-up), skipped when no input changed since the last successful compile.
+//!
+//! The generated records that carry a secret get a redacting `toString()` before they are
+//! compiled or shipped (`kotlin/redaction.rs`).
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -22,6 +25,8 @@ use anyhow::{Context, Result, bail};
 
 use crate::test_bindings::BindingsContext;
 use crate::{bindings, util};
+
+mod redaction;
 
 /// The `kotlin-compiler` npm package version (2.3.21 and 2.4.20 were checked end to end).
 const KOTLIN_VERSION: &str = "2.4.20";
@@ -73,6 +78,7 @@ pub fn test(context: &BindingsContext) -> Result<()> {
             bail!("Kotlin sources missing: {}", dir.display());
         }
     }
+    redaction::apply(&context.generated)?;
     let jar = context.build_dir.join("tests.jar");
     let compile_started = Instant::now();
     compile(&toolchain, &sources, &jar)?;
@@ -448,6 +454,8 @@ pub fn package_android(args: &[String]) -> Result<()> {
     }
     util::step("generating the Kotlin bindings into the module");
     let generated = bindings::generate(&library, "kotlin")?;
+    // What ships is redacted as what is tested.
+    redaction::apply(&generated)?;
     let destination = module.join("build").join("generated").join("source").join("uniffi");
     if destination.exists() {
         std::fs::remove_dir_all(&destination)?;
