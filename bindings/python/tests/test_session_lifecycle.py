@@ -1,11 +1,12 @@
 """Session persistence, restore after expiry, single-flight renewal, cancellation."""
 
 import asyncio
+import socket
 import time
 import unittest
 
 import connectycube as cc
-from support import CountingRestore, EmulatorTestCase, MemoryPersistence, emulator, request_count
+from support import APP_ID, AUTH_KEY, CountingRestore, EmulatorTestCase, MemoryPersistence, emulator, request_count
 
 TWO_HOURS_AND_A_SECOND = 2 * 3600 + 1
 
@@ -135,6 +136,42 @@ class CancellationTests(EmulatorTestCase):
         with self.assertRaises(asyncio.CancelledError):
             await task
         self.assertLess(time.monotonic() - started, 0.5)
+
+    async def test_cancelling_a_task_closes_its_connection(self):
+        # A server that reads the request and never answers: only the client can close.
+        loop = asyncio.get_running_loop()
+        with socket.create_server(("127.0.0.1", 0)) as listener:
+            listener.setblocking(False)
+            port = listener.getsockname()[1]
+            self.cube.do_init(APP_ID, AUTH_KEY, cc.ConnectycubeConfig(api_endpoint=f"http://127.0.0.1:{port}"))
+            task = asyncio.ensure_future(self.cube.create_session())
+            connection, _ = await asyncio.wait_for(loop.sock_accept(listener), 5)
+            with connection:
+                request = await asyncio.wait_for(loop.sock_recv(connection, 4096), 5)
+                self.assertTrue(request.startswith(b"POST /session"), request[:40])
+
+                started = time.monotonic()
+                task.cancel()
+
+                async def until_closed() -> None:
+                    try:
+                        while await loop.sock_recv(connection, 4096):
+                            pass
+                    except ConnectionResetError:
+                        pass
+
+                try:
+                    await asyncio.wait_for(until_closed(), 2)
+                except asyncio.TimeoutError:
+                    self.fail("the connection stayed open after the task was cancelled")
+                self.assertLess(time.monotonic() - started, 0.5, "the connection closed, but not promptly")
+                await asyncio.wait([task], timeout=2)
+                self.assertTrue(task.cancelled(), f"the call did not end cancelled: {task}")
+
+        # The same shared client, pointed back at the emulator, still works.
+        self.init()
+        session = await self.cube.create_session()
+        self.assertTrue(session.token)
 
 
 if __name__ == "__main__":
