@@ -53,7 +53,11 @@ pub fn library_file_name() -> &'static str {
 
 /// Generates bindings for `lang` into `target/bindings/<lang>/` and returns that folder.
 pub fn generate(library: &std::path::Path, lang: &str) -> Result<PathBuf> {
-    let out = util::target_dir().join("bindings").join(lang);
+    generate_into(library, lang, util::target_dir().join("bindings").join(lang))
+}
+
+/// Generates bindings for `lang` into `out` (emptied first) and returns it.
+pub fn generate_into(library: &std::path::Path, lang: &str, out: PathBuf) -> Result<PathBuf> {
     if out.exists() {
         std::fs::remove_dir_all(&out)?;
     }

@@ -40,7 +40,7 @@ const RUN_TIMEOUT: Duration = Duration::from_secs(300);
 const SUMMARY_PREFIX: &str = "kotlin: ";
 
 /// The fetched toolchain.
-struct Toolchain {
+pub(crate) struct Toolchain {
     kotlinc: PathBuf,
     lib: PathBuf,
     jna: PathBuf,
@@ -52,7 +52,7 @@ impl Toolchain {
     }
 
     /// What the compiled tests need besides themselves.
-    fn runtime_classpath(&self) -> Vec<PathBuf> {
+    pub(crate) fn runtime_classpath(&self) -> Vec<PathBuf> {
         vec![
             self.jna.clone(),
             self.jar("kotlinx-coroutines-core-jvm.jar"),
@@ -139,7 +139,7 @@ pub fn test(context: &BindingsContext) -> Result<()> {
 
 /// Fails with what to install when there is no JDK; installs one from Debian when running as
 /// root on a machine without it (CI's fresh Debian 12).
-fn ensure_java() -> Result<()> {
+pub(crate) fn ensure_java() -> Result<()> {
     let works = |tool: &str| {
         Command::new(tool)
             .arg("-version")
@@ -195,7 +195,7 @@ fn apt_get(args: &[&str]) -> Result<()> {
 }
 
 /// The compiler and JNA, fetched into `cache` when missing.
-fn toolchain(cache: &Path) -> Result<Toolchain> {
+pub(crate) fn toolchain(cache: &Path) -> Result<Toolchain> {
     std::fs::create_dir_all(cache).with_context(|| format!("cannot create {}", cache.display()))?;
     let home = cache.join(format!("kotlinc-{KOTLIN_VERSION}"));
     let kotlinc = home.join("bin").join("kotlinc");
@@ -350,7 +350,7 @@ fn kotlin_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 
 /// Compiles every source folder in one `kotlinc` call into `jar`, unless a jar built from the
 /// same sources (by content) with the same compiler is already there.
-fn compile(toolchain: &Toolchain, sources: &[PathBuf], jar: &Path) -> Result<()> {
+pub(crate) fn compile(toolchain: &Toolchain, sources: &[PathBuf], jar: &Path) -> Result<()> {
     let mut files = Vec::new();
     for dir in sources {
         kotlin_files(dir, &mut files)?;
@@ -393,7 +393,7 @@ fn compile(toolchain: &Toolchain, sources: &[PathBuf], jar: &Path) -> Result<()>
     Ok(())
 }
 
-fn join_paths(paths: &[PathBuf]) -> Result<std::ffi::OsString> {
+pub(crate) fn join_paths(paths: &[PathBuf]) -> Result<std::ffi::OsString> {
     std::env::join_paths(paths).context("a classpath entry contains the path separator")
 }
 

@@ -13,7 +13,7 @@ use crate::test_bindings::BindingsContext;
 use crate::util;
 
 /// The interpreter; `PYTHON` overrides it.
-fn python() -> String {
+pub(crate) fn python() -> String {
     std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned())
 }
 
@@ -62,7 +62,7 @@ pub fn test(context: &BindingsContext) -> Result<()> {
 }
 
 /// `python3` is present and recent enough; returns its `major.minor`.
-fn check_python(python: &str) -> Result<String> {
+pub(crate) fn check_python(python: &str) -> Result<String> {
     let output = Command::new(python)
         .args(["-c", "import sys; print('%d.%d' % sys.version_info[:2])"])
         .output();
@@ -100,7 +100,7 @@ fn parse_summary(line: &str) -> Option<(u64, u64)> {
 }
 
 /// Copies `from` into the directory `to`, keeping its name.
-fn copy(from: &Path, to: &Path) -> Result<()> {
+pub(crate) fn copy(from: &Path, to: &Path) -> Result<()> {
     let Some(name) = from.file_name() else {
         bail!("{} names no file", from.display());
     };
@@ -111,7 +111,7 @@ fn copy(from: &Path, to: &Path) -> Result<()> {
 
 /// Copies a source tree, leaving out caches, build outputs and generated files a developer
 /// may have dropped into the package directory (the fresh ones are copied afterwards).
-fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+pub(crate) fn copy_tree(from: &Path, to: &Path) -> Result<()> {
     std::fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
     let entries = std::fs::read_dir(from).with_context(|| format!("cannot read {}", from.display()))?;
     for entry in entries {

@@ -189,7 +189,7 @@ fn package_dir(workspace: &Path) -> PathBuf {
 /// Copies the generated files into the package (git-ignored): the Swift source, patched for
 /// Task cancellation, into the `ConnectyCube` target; the header and module map into the
 /// `ConnectyCubeFFI` system-library target (Linux).
-fn install_generated(generated: &Path, package: &Path) -> Result<()> {
+pub(crate) fn install_generated(generated: &Path, package: &Path) -> Result<()> {
     let source = read(&generated.join("ConnectyCube.swift"))?;
     let swift = patch_async_cancellation(&source)?;
     write_if_changed(
@@ -239,7 +239,7 @@ fn patch_async_cancellation(source: &str) -> Result<String> {
 // ---------------------------------------------------------------- the chroot
 
 /// The trixie chroot with Swift, created (or restored from its tarball) when missing.
-fn ensure_chroot(cache: &Path) -> Result<PathBuf> {
+pub(crate) fn ensure_chroot(cache: &Path) -> Result<PathBuf> {
     let base = cache.join(format!("swift-{SUITE}"));
     let root = base.join("root");
     if root.join(READY_MARKER).exists() {
