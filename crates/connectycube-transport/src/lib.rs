@@ -29,4 +29,11 @@ pub use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 #[async_trait::async_trait]
 pub trait Transport: Send + Sync + 'static {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
+
+    /// Whether `send` itself ends with [`TransportError::Timeout`] when the request's
+    /// `timeout` passes. When `false` (the default, the safe answer for a transport that does
+    /// not know) the caller runs a timer of its own around `send`.
+    fn enforces_timeout(&self) -> bool {
+        false
+    }
 }

@@ -136,11 +136,16 @@ impl Transport for ReqwestTransport {
                     .body(reqwest::Body::wrap_stream(body))
             }
         };
-        let response = builder.send().await.map_err(classify)?;
+        let mut response = builder.send().await.map_err(classify)?;
         let status = response.status();
-        let headers = response.headers().clone();
+        let headers = std::mem::take(response.headers_mut());
         let body = response.bytes().await.map_err(classify)?;
         Ok(HttpResponse { status, headers, body })
+    }
+
+    /// reqwest's per-request timeout covers connecting, sending and reading the body.
+    fn enforces_timeout(&self) -> bool {
+        true
     }
 }
 

@@ -10,6 +10,7 @@ use connectycube_transport::{ReqwestTransport, Transport, TransportConfig};
 use crate::api::{AuthClient, StorageClient, UsersClient};
 use crate::config::{Config, DEFAULT_API_ENDPOINT, RetryConfig, Timeouts, normalise_endpoint};
 use crate::error::{Error, Result};
+use crate::http::last_parsed::LastParsed;
 use crate::http::request::{ApiRequest, Auth, Body, Repeat};
 use crate::session::clock::Clock;
 use crate::session::manager::SessionManager;
@@ -35,6 +36,8 @@ pub(crate) struct Inner {
     pub transport: Arc<dyn Transport>,
     pub sessions: SessionManager,
     pub clock: Clock,
+    /// The last `CB-Token-ExpirationDate` and its parse.
+    pub expiry_header: LastParsed<time::OffsetDateTime>,
 }
 
 impl Inner {
@@ -255,6 +258,7 @@ impl ConnectyCubeBuilder {
                 transport,
                 sessions,
                 clock,
+                expiry_header: LastParsed::default(),
             }),
         })
     }

@@ -44,6 +44,13 @@ fn json_body(request: &HttpRequest) -> serde_json::Value {
     }
 }
 
+/// A mock that, like most custom transports, leaves timeouts to the caller.
+fn mock_transport() -> MockTransport {
+    let mut mock = MockTransport::new();
+    mock.expect_enforces_timeout().return_const(false);
+    mock
+}
+
 fn client(transport: impl Transport) -> ConnectyCube {
     ConnectyCube::builder(1, AUTH_KEY)
         .api_endpoint("https://api.example.com")
@@ -54,7 +61,7 @@ fn client(transport: impl Transport) -> ConnectyCube {
 
 #[tokio::test]
 async fn session_calls_carry_the_token_and_sdk_headers() {
-    let mut mock = MockTransport::new();
+    let mut mock = mock_transport();
     mock.expect_send()
         .withf(|r| r.url == "https://api.example.com/session" && r.method == "POST")
         .times(1)
@@ -76,7 +83,7 @@ async fn session_calls_carry_the_token_and_sdk_headers() {
 
 #[tokio::test]
 async fn sign_up_without_a_session_uses_the_auth_key_and_creates_no_session() {
-    let mut mock = MockTransport::new();
+    let mut mock = mock_transport();
     mock.expect_send().times(1).returning(|r| {
         assert_eq!(r.url, "https://api.example.com/users");
         assert_eq!(r.headers["cb-authkey"], AUTH_KEY);
@@ -120,7 +127,7 @@ fn expected_signature(body: &serde_json::Value) -> String {
 async fn signed_sessions_carry_a_fresh_nonce_timestamp_and_signature() {
     let nonces = Arc::new(parking_lot::Mutex::new(Vec::new()));
     let seen = nonces.clone();
-    let mut mock = MockTransport::new();
+    let mut mock = mock_transport();
     mock.expect_send().times(2).returning(move |r| {
         let body = json_body(&r);
         assert_eq!(body["application_id"], "1");
@@ -218,7 +225,7 @@ fn the_client_debug_shows_no_secret() {
     let cc = ConnectyCube::builder(1, AUTH_KEY)
         .auth_secret(SECRET)
         .api_endpoint("https://api.example.com")
-        .transport(Arc::new(MockTransport::new()))
+        .transport(Arc::new(mock_transport()))
         .build()
         .unwrap();
     let debug = format!("{cc:?} {:?}", cc.config());
@@ -228,7 +235,7 @@ fn the_client_debug_shows_no_secret() {
 
 #[tokio::test]
 async fn network_errors_are_typed_and_never_retried_for_sign_up_once_sent() {
-    let mut mock = MockTransport::new();
+    let mut mock = mock_transport();
     mock.expect_send()
         .times(1)
         .returning(|_| Err(TransportError::Io("connection reset".into())));
@@ -239,7 +246,7 @@ async fn network_errors_are_typed_and_never_retried_for_sign_up_once_sent() {
         .await
         .unwrap_err();
     assert_eq!(error.code(), "network");
-    let mut mock = MockTransport::new();
+    let mut mock = mock_transport();
     mock.expect_send()
         .times(3)
         .returning(|_| Err(TransportError::Connect("refused".into())));
@@ -318,4 +325,40 @@ async fn no_downgrade_over_a_thousand_random_interleavings() {
         );
         assert_eq!(active.token, user.token, "round {round}");
     }
+}
+
+/// Answers nothing, ever, and says nothing about timeouts.
+struct NeverAnswers;
+
+#[async_trait::async_trait]
+impl Transport for NeverAnswers {
+    async fn send(&self, _request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        std::future::pending().await
+    }
+}
+
+#[tokio::test]
+async fn a_transport_that_does_not_enforce_timeouts_is_still_bounded() {
+    let cc = ConnectyCube::builder(1, AUTH_KEY)
+        .api_endpoint("https://api.example.com")
+        .timeouts(crate::Timeouts {
+            attempt: Duration::from_millis(100),
+            operation: Duration::from_millis(250),
+            ..crate::Timeouts::default()
+        })
+        .retry(crate::RetryConfig {
+            max_attempts: 10,
+            base_delay: Duration::from_millis(1),
+            ..crate::RetryConfig::default()
+        })
+        .transport(Arc::new(NeverAnswers))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let error = cc.auth().create_session(None).await.unwrap_err();
+    assert!(matches!(error, crate::Error::Timeout), "{error:?}");
+    let elapsed = started.elapsed();
+    // Attempts of 100 ms are retried, but never past the 250 ms operation bound.
+    assert!(elapsed >= Duration::from_millis(200), "{elapsed:?}");
+    assert!(elapsed < Duration::from_millis(450), "{elapsed:?}");
 }

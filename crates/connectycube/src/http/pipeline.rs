@@ -1,27 +1,32 @@
 //! Sending a call: take a session, compose headers, sign, send with a per-attempt timeout,
 //! then decide — done, renew the session and replay once, correct the clock and re-sign
 //! once, back off and retry, or fail with a typed error. The whole call is bounded by the
-//! operation timeout; dropping its future cancels the request in flight.
+//! operation deadline: each attempt's timeout is cut to what is left of it, so an attempt
+//! runs one timer, not two. Dropping the call's future cancels the request in flight.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use connectycube_models::{ErrorBody, nest_params};
-use connectycube_transport::{HeaderMap, HeaderValue, HttpRequest, HttpResponse, RequestBody, redact_url};
+use connectycube_transport::{
+    HeaderMap, HeaderName, HeaderValue, HttpRequest, HttpResponse, RequestBody, TransportError, redact_url,
+};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use rand::Rng;
+use tokio::time::Instant;
 
 use super::request::{ApiRequest, Auth, Body, Repeat};
 use super::retry::{backoff, retryable_status};
 use crate::client::Inner;
 use crate::error::{Error, Result};
-use crate::session::ActiveSession;
+use crate::session::SessionRef;
 use crate::session::signing::sign;
 
 /// What a successful call returns: the answer and the session it was made with.
 pub(crate) struct Answer {
     pub response: HttpResponse,
-    pub session: Option<ActiveSession>,
+    pub session: Option<SessionRef>,
 }
 
 /// Characters left as they are in query keys and values; brackets stay literal in keys
@@ -39,16 +44,20 @@ pub(crate) fn encode_query(pairs: &[(String, String)]) -> String {
 
 const SDK_HEADER: &str = concat!("Rust ", env!("CARGO_PKG_VERSION"));
 
+// Header names parsed once, not on every call.
+static CB_SDK: HeaderName = HeaderName::from_static("cb-sdk");
+static API_VERSION: HeaderName = HeaderName::from_static("connectycube-rest-api-version");
+static CB_TOKEN: HeaderName = HeaderName::from_static("cb-token");
+static CB_AUTH_KEY: HeaderName = HeaderName::from_static("cb-authkey");
+static ACCEPT: HeaderName = HeaderName::from_static("accept");
+
 impl Inner {
     pub(crate) async fn execute(self: &Arc<Self>, request: ApiRequest) -> Result<Answer> {
-        let operation = self.config.timeouts.operation;
-        match tokio::time::timeout(operation, self.run(request)).await {
-            Ok(result) => result,
-            Err(_) => Err(Error::Timeout),
-        }
+        let deadline = Instant::now() + self.config.timeouts.operation;
+        self.run(request, deadline).await
     }
 
-    async fn run(self: &Arc<Self>, request: ApiRequest) -> Result<Answer> {
+    async fn run(self: &Arc<Self>, request: ApiRequest, deadline: Instant) -> Result<Answer> {
         let max_attempts = self.config.retry.max_attempts.max(1);
         let mut failed_attempts = 0;
         let mut renewed = false;
@@ -57,16 +66,30 @@ impl Inner {
             let session = match request.auth {
                 Auth::None => None,
                 Auth::SessionOrAuthKey => self.sessions.live(self.clock.server_now(), self.expiry_margin()),
-                Auth::Session(need) => Some(self.sessions.ensure(self, need).await?),
+                // A timer only when the session is not at hand (the future is ready at once
+                // otherwise and the timer is never registered).
+                Auth::Session(need) => Some(
+                    tokio::time::timeout_at(deadline, self.sessions.ensure(self, need))
+                        .await
+                        .map_err(|_| Error::Timeout)??,
+                ),
                 Auth::CurrentOnly => Some(
                     self.sessions
                         .live(self.clock.server_now(), time::Duration::ZERO)
                         .ok_or(Error::SessionExpired)?,
                 ),
             };
-            let http = self.compose(&request, session.as_ref())?;
+            let mut http = self.compose(&request, session.as_ref())?;
+            let timeout = attempt_timeout(self.config.timeouts.attempt, deadline)?;
+            http.timeout = Some(timeout);
             tracing::debug!(method = %request.method, url = %redact_url(&http.url), attempt = failed_attempts + 1, "sending");
-            let outcome = self.transport.send(http).await;
+            let outcome = if self.transport.enforces_timeout() {
+                self.transport.send(http).await
+            } else {
+                tokio::time::timeout(timeout, self.transport.send(http))
+                    .await
+                    .unwrap_or(Err(TransportError::Timeout))
+            };
             let response = match outcome {
                 Ok(response) => response,
                 Err(error) => {
@@ -74,8 +97,11 @@ impl Inner {
                     let repeatable = request.repeat == Repeat::Safe || !error.may_have_reached_server();
                     tracing::debug!(%error, attempt = failed_attempts, "transport failure");
                     if error.is_transient() && repeatable && failed_attempts < max_attempts {
-                        tokio::time::sleep(backoff(&self.config.retry, failed_attempts, None)).await;
+                        sleep_before(deadline, backoff(&self.config.retry, failed_attempts, None)).await?;
                         continue;
+                    }
+                    if Instant::now() >= deadline {
+                        return Err(Error::Timeout);
                     }
                     return Err(error.into());
                 }
@@ -115,7 +141,7 @@ impl Inner {
             failed_attempts += 1;
             if retryable_status(status) && request.repeat == Repeat::Safe && failed_attempts < max_attempts {
                 let wait = backoff(&self.config.retry, failed_attempts, response.header("retry-after"));
-                tokio::time::sleep(wait).await;
+                sleep_before(deadline, wait).await?;
                 continue;
             }
             return Err(Error::from_status(status, &response.body));
@@ -127,11 +153,15 @@ impl Inner {
     pub(crate) fn expiry_of(&self, response: &HttpResponse) -> Option<time::OffsetDateTime> {
         response
             .header("cb-token-expirationdate")
-            .and_then(connectycube_models::date::parse_expiration_header)
+            .and_then(|text| {
+                self.expiry_header
+                    .get(text, connectycube_models::date::parse_expiration_header)
+                    .0
+            })
             .or_else(|| Some(self.clock.server_now() + time::Duration::hours(2)))
     }
 
-    fn compose(&self, request: &ApiRequest, session: Option<&ActiveSession>) -> Result<HttpRequest> {
+    fn compose(&self, request: &ApiRequest, session: Option<&SessionRef>) -> Result<HttpRequest> {
         let absolute = request.path.starts_with("http://") || request.path.starts_with("https://");
         let mut url = if absolute {
             request.path.clone()
@@ -142,18 +172,19 @@ impl Inner {
             url.push(if url.contains('?') { '&' } else { '?' });
             url.push_str(&encode_query(&request.query));
         }
-        let mut headers = HeaderMap::new();
+        let mut headers = HeaderMap::with_capacity(4);
         // The storage upload goes to the file host, which takes no ConnectyCube headers.
         if !absolute {
-            headers.insert("CB-SDK", HeaderValue::from_static(SDK_HEADER));
-            headers.insert("ConnectyCube-REST-API-Version", HeaderValue::from_static("0.1.1"));
-            headers.insert("Accept", HeaderValue::from_static("application/json"));
+            headers.insert(CB_SDK.clone(), HeaderValue::from_static(SDK_HEADER));
+            headers.insert(API_VERSION.clone(), HeaderValue::from_static("0.1.1"));
+            headers.insert(ACCEPT.clone(), HeaderValue::from_static("application/json"));
             match (session, request.auth) {
                 (Some(session), _) => {
-                    headers.insert("CB-Token", header_value(session.token.expose())?);
+                    let token = session.token_header.clone().ok_or_else(not_a_header_value)?;
+                    headers.insert(CB_TOKEN.clone(), token);
                 }
                 (None, Auth::SessionOrAuthKey) => {
-                    headers.insert("CB-AuthKey", header_value(self.config.auth_key.expose())?);
+                    headers.insert(CB_AUTH_KEY.clone(), header_value(self.config.auth_key.expose())?);
                 }
                 _ => {}
             }
@@ -167,7 +198,6 @@ impl Inner {
         let mut http = HttpRequest::new(request.method.clone(), url);
         http.headers = headers;
         http.body = body;
-        http.timeout = Some(self.config.timeouts.attempt);
         Ok(http)
     }
 
@@ -185,9 +215,31 @@ impl Inner {
     }
 }
 
+/// The attempt's bound: its own timeout, cut to what is left of the operation.
+fn attempt_timeout(attempt: Duration, deadline: Instant) -> Result<Duration> {
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        return Err(Error::Timeout);
+    }
+    Ok(attempt.min(left))
+}
+
+/// Waits before a retry; a wait that would end past the deadline fails the call now, as
+/// the retry could not finish in time anyway.
+async fn sleep_before(deadline: Instant, wait: Duration) -> Result<()> {
+    if Instant::now() + wait >= deadline {
+        return Err(Error::Timeout);
+    }
+    tokio::time::sleep(wait).await;
+    Ok(())
+}
+
+fn not_a_header_value() -> Error {
+    Error::InvalidInput("a credential holds characters not allowed in a header".into())
+}
+
 fn header_value(value: &str) -> Result<HeaderValue> {
-    let mut value = HeaderValue::from_str(value)
-        .map_err(|_| Error::InvalidInput("a credential holds characters not allowed in a header".into()))?;
+    let mut value = HeaderValue::from_str(value).map_err(|_| not_a_header_value())?;
     value.set_sensitive(true);
     Ok(value)
 }

@@ -6,6 +6,8 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use time::{Duration, OffsetDateTime};
 
+use crate::http::last_parsed::LastParsed;
+
 #[derive(Debug, Default)]
 pub(crate) struct Clock {
     /// Server time minus local time, in milliseconds.
@@ -14,6 +16,8 @@ pub(crate) struct Clock {
     observed: std::sync::atomic::AtomicBool,
     /// A fixed error of the device clock, for tests of skew correction.
     device_offset_ms: i64,
+    /// The last `Date` seen: within the same second there is nothing new to learn.
+    last_date: LastParsed<OffsetDateTime>,
 }
 
 impl Clock {
@@ -36,7 +40,10 @@ impl Clock {
 
     /// Learns the skew from a response's `Date` header.
     pub fn observe_date(&self, date_header: Option<&str>) {
-        let Some(server) = date_header.and_then(connectycube_models::date::parse_http_date) else {
+        let Some(text) = date_header else {
+            return;
+        };
+        let (Some(server), true) = self.last_date.get(text, connectycube_models::date::parse_http_date) else {
             return;
         };
         // `Date` has whole seconds: compare with local time cut to the same precision.

@@ -17,11 +17,11 @@ use futures_util::future::{BoxFuture, Shared};
 use parking_lot::Mutex;
 use time::OffsetDateTime;
 
-use super::{ActiveSession, SessionRestore, SessionStore, StoredSession};
+use super::{ActiveSession, SessionRef, SessionRestore, SessionStore, StoredSession};
 use crate::client::Inner;
 use crate::error::{Error, Result};
 
-type Renewal = Shared<BoxFuture<'static, Result<ActiveSession>>>;
+type Renewal = Shared<BoxFuture<'static, Result<SessionRef>>>;
 
 /// A failed renewal answers the callers of the same wave for this long instead of each
 /// starting another: N waiting calls must not turn one outage into N request storms.
@@ -43,9 +43,46 @@ pub(crate) struct SessionManager {
     retain_credentials: bool,
 }
 
+/// The session in use. Calls take `handle` (a reference count); the profile and the expiry,
+/// which change without a new token, live beside it.
+struct Current {
+    handle: SessionRef,
+    expires_at: Option<OffsetDateTime>,
+    user: Option<User>,
+}
+
+impl Current {
+    fn new(session: ActiveSession) -> Self {
+        Self {
+            handle: SessionRef::new(session.token, session.user_id, session.session_id),
+            expires_at: session.expires_at,
+            user: session.user,
+        }
+    }
+
+    fn snapshot(&self) -> ActiveSession {
+        ActiveSession {
+            token: self.handle.token.clone(),
+            expires_at: self.expires_at,
+            user_id: self.handle.user_id,
+            user: self.user.clone(),
+            session_id: self.handle.session_id,
+        }
+    }
+
+    fn is_user_session(&self) -> bool {
+        self.handle.is_user_session()
+    }
+
+    fn is_live(&self, server_now: OffsetDateTime, margin: time::Duration) -> bool {
+        // Unknown expiry (an injected token): assume live; a 401 will tell otherwise.
+        self.expires_at.is_none_or(|at| at - margin > server_now)
+    }
+}
+
 #[derive(Default)]
 struct Slot {
-    current: Option<ActiveSession>,
+    current: Option<Current>,
     /// A user signed in and has not signed out: renewals must bring a user back.
     user_expected: bool,
     /// The last user session's credentials, only when the app opted in.
@@ -65,12 +102,10 @@ impl SessionManager {
         // Cold start: resume the persisted session without a network call.
         if let Some(stored) = store.as_ref().and_then(|s| s.load()) {
             slot.user_expected = stored.user_id.is_some();
-            slot.current = Some(ActiveSession {
-                token: stored.token,
+            slot.current = Some(Current {
+                handle: SessionRef::new(stored.token, stored.user_id, None),
                 expires_at: stored.expires_at,
-                user_id: stored.user_id,
                 user: None,
-                session_id: None,
             });
         }
         Self {
@@ -82,31 +117,33 @@ impl SessionManager {
     }
 
     /// The current session if it is live at `server_now` (with the margin).
-    pub fn live(&self, server_now: OffsetDateTime, margin: time::Duration) -> Option<ActiveSession> {
+    pub fn live(&self, server_now: OffsetDateTime, margin: time::Duration) -> Option<SessionRef> {
         let slot = self.slot.lock();
-        slot.current.clone().filter(|s| is_live(s, server_now, margin))
+        slot.current
+            .as_ref()
+            .filter(|c| c.is_live(server_now, margin))
+            .map(|c| c.handle.clone())
     }
 
     pub fn current(&self) -> Option<ActiveSession> {
-        self.slot.lock().current.clone()
+        self.slot.lock().current.as_ref().map(Current::snapshot)
     }
 
     /// A live session that satisfies `need`, creating or renewing one when needed.
-    pub async fn ensure(&self, inner: &Arc<Inner>, need: Need) -> Result<ActiveSession> {
+    pub async fn ensure(&self, inner: &Arc<Inner>, need: Need) -> Result<SessionRef> {
         let margin = inner.expiry_margin();
         // Two rounds: a renewal that finished just before we looked may already hold
         // what we need; a second renewal is never started by the same call.
         for _ in 0..2 {
             let renewal = {
                 let mut slot = self.slot.lock();
-                if let Some(session) = slot
+                if let Some(current) = slot
                     .current
-                    .clone()
-                    .filter(|s| is_live(s, inner.clock.server_now(), margin))
+                    .as_ref()
+                    .filter(|c| c.is_live(inner.clock.server_now(), margin))
+                    && (need == Need::Any || current.is_user_session())
                 {
-                    if need == Need::Any || session.is_user_session() {
-                        return Ok(session);
-                    }
+                    return Ok(current.handle.clone());
                 }
                 match &slot.renewal {
                     Some(renewal) => renewal.clone(),
@@ -145,16 +182,22 @@ impl SessionManager {
 
     /// Installs a session the server just created. An application session never replaces
     /// a live user session: it is returned to its caller but the user's stays active.
-    pub fn install(&self, session: ActiveSession, credentials: Option<&Credentials>, server_now: OffsetDateTime) {
+    /// Answers the handle calls made with `session` use.
+    pub fn install(
+        &self,
+        session: ActiveSession,
+        credentials: Option<&Credentials>,
+        server_now: OffsetDateTime,
+    ) -> SessionRef {
         let mut slot = self.slot.lock();
         if !session.is_user_session()
             && slot
                 .current
                 .as_ref()
-                .is_some_and(|c| c.is_user_session() && is_live(c, server_now, time::Duration::ZERO))
+                .is_some_and(|c| c.is_user_session() && c.is_live(server_now, time::Duration::ZERO))
         {
             tracing::debug!("kept the user session: an application session does not replace it");
-            return;
+            return SessionRef::new(session.token, session.user_id, session.session_id);
         }
         slot.failure = None;
         slot.user_expected = session.is_user_session();
@@ -164,18 +207,22 @@ impl SessionManager {
             _ => None,
         };
         self.save(&session);
-        slot.current = Some(session);
+        let current = Current::new(session);
+        let handle = current.handle.clone();
+        slot.current = Some(current);
+        handle
     }
 
     /// The session's user changed without a new token (`POST /login`, `DELETE /login`).
     pub fn set_user(&self, token: &Secret, user: Option<User>, credentials: Option<&Credentials>) {
         let mut slot = self.slot.lock();
-        let Some(current) = slot.current.as_mut().filter(|c| &c.token == token) else {
+        let Some(current) = slot.current.as_mut().filter(|c| &c.handle.token == token) else {
             return;
         };
-        current.user_id = user.as_ref().map(|u| u.id);
+        let user_id = user.as_ref().map(|u| u.id);
+        current.handle = SessionRef::new(token.clone(), user_id, current.handle.session_id);
         current.user = user;
-        let snapshot = current.clone();
+        let snapshot = current.snapshot();
         slot.user_expected = snapshot.is_user_session();
         slot.credentials = credentials
             .filter(|_| self.retain_credentials && snapshot.is_user_session())
@@ -197,7 +244,7 @@ impl SessionManager {
     /// Updates the known user of the session (after a profile update).
     pub fn refresh_user(&self, user: &User) {
         let mut slot = self.slot.lock();
-        if let Some(current) = slot.current.as_mut().filter(|c| c.user_id == Some(user.id)) {
+        if let Some(current) = slot.current.as_mut().filter(|c| c.handle.user_id == Some(user.id)) {
             current.user = Some(user.clone());
         }
     }
@@ -205,7 +252,7 @@ impl SessionManager {
     /// A successful answer to a call made with `token` moves its expiry.
     pub fn extend(&self, token: &Secret, expires_at: OffsetDateTime) {
         let mut slot = self.slot.lock();
-        if let Some(current) = slot.current.as_mut().filter(|c| &c.token == token) {
+        if let Some(current) = slot.current.as_mut().filter(|c| &c.handle.token == token) {
             current.expires_at = Some(expires_at);
         }
     }
@@ -213,7 +260,7 @@ impl SessionManager {
     /// The server no longer knows `token`: forget it (a renewal follows).
     pub fn invalidate(&self, token: &Secret) {
         let mut slot = self.slot.lock();
-        if slot.current.as_ref().is_some_and(|c| &c.token == token) {
+        if slot.current.as_ref().is_some_and(|c| &c.handle.token == token) {
             slot.current = None;
         }
     }
@@ -237,7 +284,7 @@ impl SessionManager {
         slot.user_expected = session.is_user_session();
         slot.credentials = None;
         self.save(&session);
-        slot.current = Some(session);
+        slot.current = Some(Current::new(session));
     }
 
     fn save(&self, session: &ActiveSession) {
@@ -250,16 +297,11 @@ impl SessionManager {
         }
     }
 
-    fn finish_renewal(&self, result: &Result<ActiveSession>) {
+    fn finish_renewal(&self, result: &Result<SessionRef>) {
         let mut slot = self.slot.lock();
         slot.renewal = None;
         slot.failure = result.as_ref().err().map(|e| (std::time::Instant::now(), e.clone()));
     }
-}
-
-fn is_live(session: &ActiveSession, server_now: OffsetDateTime, margin: time::Duration) -> bool {
-    // Unknown expiry (an injected token): assume live; a 401 will tell otherwise.
-    session.expires_at.is_none_or(|at| at - margin > server_now)
 }
 
 enum Plan {
@@ -286,7 +328,7 @@ fn spawn_renewal(inner: Arc<Inner>, plan: Plan) -> Renewal {
     .shared()
 }
 
-async fn renew(inner: &Arc<Inner>, plan: Plan) -> Result<ActiveSession> {
+async fn renew(inner: &Arc<Inner>, plan: Plan) -> Result<SessionRef> {
     let credentials = match plan {
         Plan::App => None,
         Plan::Credentials(credentials) => Some(credentials),
@@ -301,12 +343,9 @@ async fn renew(inner: &Arc<Inner>, plan: Plan) -> Result<ActiveSession> {
     );
     let created = inner.create_session(credentials.as_ref()).await;
     match created {
-        Ok(session) => {
-            inner
-                .sessions
-                .install(session.clone(), credentials.as_ref(), inner.clock.server_now());
-            Ok(session)
-        }
+        Ok(session) => Ok(inner
+            .sessions
+            .install(session, credentials.as_ref(), inner.clock.server_now())),
         // A user session that cannot be re-created is an expired session to the caller.
         Err(Error::Api { status: 401, .. }) | Err(Error::NotFound { .. }) if credentials.is_some() => {
             Err(Error::SessionExpired)

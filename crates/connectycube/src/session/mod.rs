@@ -9,7 +9,10 @@ pub(crate) mod clock;
 pub(crate) mod manager;
 pub(crate) mod signing;
 
+use std::sync::Arc;
+
 use connectycube_models::{Credentials, Secret, User};
+use connectycube_transport::HeaderValue;
 use time::OffsetDateTime;
 
 /// The session a client currently uses. `Debug` never shows the token.
@@ -30,6 +33,46 @@ pub struct ActiveSession {
 impl ActiveSession {
     pub fn is_user_session(&self) -> bool {
         self.user_id.is_some()
+    }
+}
+
+/// What one call takes of the session: cloned by reference count on every call (never the
+/// user profile), with the `CB-Token` header value built once per session.
+#[derive(Clone)]
+pub(crate) struct SessionRef(Arc<SessionIdentity>);
+
+pub(crate) struct SessionIdentity {
+    pub token: Secret,
+    /// `None` when the token holds characters a header cannot carry (reported per call).
+    pub token_header: Option<HeaderValue>,
+    pub user_id: Option<u64>,
+    pub session_id: Option<u64>,
+}
+
+impl SessionRef {
+    pub fn new(token: Secret, user_id: Option<u64>, session_id: Option<u64>) -> Self {
+        let token_header = HeaderValue::from_str(token.expose()).ok().map(|mut value| {
+            value.set_sensitive(true);
+            value
+        });
+        Self(Arc::new(SessionIdentity {
+            token,
+            token_header,
+            user_id,
+            session_id,
+        }))
+    }
+
+    pub fn is_user_session(&self) -> bool {
+        self.user_id.is_some()
+    }
+}
+
+impl std::ops::Deref for SessionRef {
+    type Target = SessionIdentity;
+
+    fn deref(&self) -> &SessionIdentity {
+        &self.0
     }
 }
 
