@@ -14,3 +14,133 @@ final class RedactionTests: XCTestCase {
         XCTAssertTrue("\(user)".contains("marvin18"))
     }
 }
+
+private let canary = "CANARY-7f3a9c"
+private let canaryPassword = canary + "-password"
+private let canaryToken = canary + "-token"
+
+/// Everything an app could print or log about an error: its messages, its description and
+/// every field (`String(reflecting:)` and a `Mirror` walk of the associated values).
+private func everyText(_ error: Error) -> String {
+    var texts = [
+        "\(error)",
+        String(describing: error),
+        String(reflecting: error),
+        error.localizedDescription,
+        (error as? LocalizedError)?.errorDescription ?? "",
+        "\((error as NSError).userInfo)",
+    ]
+    func walk(_ value: Any) {
+        for child in Mirror(reflecting: value).children {
+            texts.append("\(child.label ?? "_")=\(String(reflecting: child.value))")
+            walk(child.value)
+        }
+    }
+    walk(error)
+    return texts.joined(separator: "\n")
+}
+
+final class CanaryRedactionTests: EmulatorTestCase {
+    func testRecordsAndPagesNeverShowTheCanary() {
+        var user = ConnectycubeUser()
+        user.login = "marvin18"
+        user.password = canaryPassword
+        user.oldPassword = canaryPassword
+        let session = ConnectycubeSession(token: canaryToken, userId: 7, user: user)
+        let page = PagedUsersResult(page: 0, perPage: 10, totalEntries: 1, skip: 0, limit: 10, items: [user])
+        for text in ["\(user)", "\(session)", String(reflecting: session), "\(page)", String(reflecting: page), "\([user])"] {
+            XCTAssertFalse(text.contains(canary), text)
+        }
+        XCTAssertTrue("\(session)".contains("token: <redacted>"), "\(session)")
+        XCTAssertTrue("\(session)".contains("userId: 7"), "\(session)")
+        XCTAssertEqual(session.token, canaryToken, "only the text is redacted")
+    }
+
+    private func assertNoCanary(_ error: Error, file: StaticString = #filePath, line: UInt = #line) {
+        let text = everyText(error)
+        XCTAssertFalse(text.contains(canary), text, file: file, line: line)
+        XCTAssertFalse(error.localizedDescription.isEmpty, "the error still says what happened", file: file, line: line)
+    }
+
+    func testSignInWithAWrongCanaryPassword() async throws {
+        _ = try await signUp("victim")
+        do {
+            _ = try await cube.createSession(user: ConnectycubeUser(login: "victim", password: canaryPassword))
+            XCTFail("signed in with a wrong password")
+        } catch let error as ConnectycubeError {
+            XCTAssertEqual(error.httpStatusCode, 401)
+            assertNoCanary(error)
+        }
+    }
+
+    func testSignUpOfATakenLoginWithACanaryPassword() async throws {
+        _ = try await signUp("taken")
+        do {
+            _ = try await signUp("taken", password: canaryPassword)
+            XCTFail("signed up a taken login")
+        } catch let error as ConnectycubeError {
+            XCTAssertEqual(error.httpStatusCode, 422)
+            assertNoCanary(error)
+        }
+    }
+
+    func testPasswordChangeWithAWrongCanaryOldPassword() async throws {
+        _ = try await signedIn("forgetful")
+        var change = ConnectycubeUser()
+        change.password = canaryPassword
+        change.oldPassword = canary + "-old"
+        do {
+            _ = try await cube.updateUser(user: change)
+            XCTFail("changed the password with a wrong old one")
+        } catch let error as ConnectycubeError {
+            XCTAssertEqual(error.httpStatusCode, 422)
+            assertNoCanary(error)
+        }
+    }
+
+    func testASessionWithACanaryTokenIsRejected() async throws {
+        let user = try await signUp("injected")
+        ConnectycubeSessionManager.shared.saveActiveSession(session: ConnectycubeSession(token: canaryToken, userId: user.id))
+        do {
+            _ = try await cube.getUserById(id: user.id)
+            XCTFail("a call with a rejected token succeeded")
+        } catch let error as ConnectycubeError {
+            guard case .SessionExpired = error else { return XCTFail("expected SessionExpired, got \(error)") }
+            assertNoCanary(error)
+        }
+    }
+
+    func testASocialSignInWithACanaryAccessTokenIsRejected() async throws {
+        do {
+            _ = try await cube.createSessionUsingSocialProvider(
+                socialProvider: ConnectycubeProvider.shared.FACEBOOK, accessToken: canaryToken, accessTokenSecret: nil)
+            XCTFail("signed in with an unregistered token")
+        } catch let error as ConnectycubeError {
+            XCTAssertEqual(error.httpStatusCode, 401)
+            assertNoCanary(error)
+        }
+    }
+
+    func testTheErrorCallbackOfAWrongCanaryPassword() throws {
+        let signedUp = expectation(description: "signed up")
+        cube.signUp(user: ConnectycubeUser(login: "victim", password: "supersecurepwd"), successCallback: { _ in
+            signedUp.fulfill()
+        }) { error in
+            XCTFail("sign-up: \(error)")
+            signedUp.fulfill()
+        }
+        wait(for: [signedUp], timeout: 10)
+        let failed = expectation(description: "errorCallback")
+        let received = Recorder<Error>()
+        cube.createSession(user: ConnectycubeUser(login: "victim", password: canaryPassword), successCallback: { _ in
+            XCTFail("signed in with a wrong password")
+            failed.fulfill()
+        }) { error in
+            received.append(error)
+            failed.fulfill()
+        }
+        wait(for: [failed], timeout: 10)
+        let error = try XCTUnwrap(received.values.first)
+        assertNoCanary(error)
+    }
+}
