@@ -6,14 +6,25 @@
 //!   `CB-SDK`, `ConnectyCube-REST-API-Version`, `Accept`): the limit;
 //! - `sdk`: this repository's Rust SDK (`connectycube`), in this process;
 //! - `js`: the official JS SDK (npm `connectycube` 6.x in node), `xtask/bench/js-driver.mjs`;
-//! - any other driver given with `--driver NAME=COMMAND` (Kotlin, Swift, Python bindings…).
+//! - `kotlin`, `swift`, `python`: our bindings through their handwritten idiomatic layers
+//!   (`object ConnectyCube` and `suspend` functions on the JVM, `ConnectyCube()` and `async` in
+//!   Swift, asyncio in Python), drivers in `xtask/bench/` built against the release FFI library
+//!   with the binding tests' toolchains and generated code (`bench_drivers.rs`: kotlinc from
+//!   npm + Debian's JNA, Swift 6 in the Debian trixie chroot, the system Python). The `get`
+//!   drivers restore the user session from its token (`ConnectycubeSessionManager.setToken`), as
+//!   an app restoring a stored session does. A client whose toolchain cannot be set up gets a
+//!   failed record per cell saying why;
+//! - any other driver given with `--driver NAME=COMMAND`.
 //!
 //! Scenarios: `get` (`GET /users/{id}` with a user session token), `session` (`POST /session`,
 //! an application session), `signup` (`POST /users` with `CB-AuthKey`, a unique login per call).
 //! Each is measured sequentially (one in flight: p50/p99 over N calls after a warm-up) and for
 //! throughput at 1, 16, 64 and 256 calls in flight (a fixed window after a warm-up). The
 //! emulator is reset before every `session` and `signup` measurement so that no client pays for
-//! the sessions and users its predecessors created.
+//! the sessions and users its predecessors created. Raw reqwest and the Rust SDK are measured
+//! `--rounds` times per cell (alternating, the best counts); the binding drivers join every round
+//! in sequential mode (their p50 is compared with the Rust SDK's) and run once per throughput
+//! cell; other drivers run once.
 //!
 //! Then 1,000 concurrent `GET /users/{id}` on one fresh SDK client (its application session
 //! created on demand): no error, exactly one `POST /session` (from `GET /__emulator/stats`), and
@@ -39,9 +50,11 @@
 //!
 //! `requests` counts successful calls completed in the measured part. The in-process Rust
 //! clients produce the same record. Results: a Markdown table on stdout and in
-//! `target/bench/bench.md`, everything in `target/bench/bench.json`. Targets are reported as
-//! PASS/MISS; the exit status is 0 unless the run is broken or `--check` is given and a target
-//! is missed.
+//! `target/bench/bench.md`, everything in `target/bench/bench.json`; ratios are against raw
+//! reqwest in the same cell. Targets are reported as PASS/MISS (among them: the Kotlin and Swift
+//! bindings within 30 µs of the Rust SDK's sequential p50 in every scenario); the exit status is
+//! 0 unless the run is broken (a failed call or a client that could not be set up) or `--check`
+//! is given and a target is missed.
 
 use std::future::Future;
 use std::io::Write;
@@ -73,13 +86,18 @@ const SDK_OVERHEAD_MAX: f64 = 0.05;
 /// Target: the Rust SDK at least 3× the official JS SDK's throughput at 64 in flight.
 const JS_FACTOR_MIN: f64 = 3.0;
 const JS_FACTOR_CONCURRENCY: usize = 64;
+/// Target: the Kotlin and Swift bindings within this much of the Rust SDK's sequential p50.
+const BINDING_P50_MAX_US: f64 = 30.0;
+/// The bindings the target above is about.
+const BINDING_TARGET_CLIENTS: [&str; 2] = ["kotlin", "swift"];
 const BURST_CALLS: usize = 1_000;
 /// The SDK transport's `pool_max_idle_per_host` (connectycube-transport `TransportConfig`).
 const SDK_POOL_IDLE_MAX: usize = 64;
 /// A driver that has not printed its line this long after its measured window is stuck.
 const DRIVER_GRACE: Duration = Duration::from_secs(60);
 const USAGE: &str = "usage: cargo xtask bench [--seconds S] [--warmup S] [--requests N] [--warmup-requests N]
-       [--concurrency 1,16,64,256] [--scenarios get,session,signup] [--clients raw,sdk,js,...]
+       [--concurrency 1,16,64,256] [--scenarios get,session,signup]
+       [--clients raw,sdk,js,kotlin,swift,python,...]
        [--driver NAME=COMMAND]... [--rounds N] [--client-threads N] [--no-burst] [--check]
   --rounds N             raw and Rust SDK cells are measured N times (alternating); the best counts
   --driver NAME=COMMAND  an extra client: COMMAND (split on spaces) follows the driver protocol
@@ -163,7 +181,7 @@ struct Options {
     warmup_requests: u64,
     concurrency: Vec<usize>,
     scenarios: Vec<Scenario>,
-    /// `None`: raw, sdk, js and every `--driver`.
+    /// `None`: raw, sdk, js, kotlin, swift, python and every `--driver`.
     clients: Option<Vec<String>>,
     drivers: Vec<DriverSpec>,
     client_threads: usize,
@@ -267,7 +285,8 @@ fn parse_driver(text: &str) -> Result<DriverSpec> {
     let program = words
         .next()
         .ok_or_else(|| anyhow!("--driver {name}: the command is empty"))?;
-    if name.is_empty() || ["raw", "sdk", "js"].contains(&name) {
+    let built_in = ["raw", "sdk", "js"].contains(&name) || crate::bench_drivers::CLIENTS.contains(&name);
+    if name.is_empty() || built_in {
         bail!("--driver: '{name}' is not a free client name");
     }
     Ok(DriverSpec {
@@ -462,6 +481,13 @@ enum Client {
     Raw,
     Sdk,
     External(DriverSpec),
+    /// One of our bindings (`bench_drivers.rs`): a driver that joins the sequential rounds.
+    Binding(DriverSpec),
+    /// A binding whose driver could not be built: every cell is a failed record saying why.
+    Unavailable {
+        name: String,
+        reason: String,
+    },
 }
 
 impl Client {
@@ -469,8 +495,22 @@ impl Client {
         match self {
             Self::Raw => "raw",
             Self::Sdk => "sdk",
-            Self::External(spec) => &spec.name,
+            Self::External(spec) | Self::Binding(spec) => &spec.name,
+            Self::Unavailable { name, .. } => name,
         }
+    }
+
+    /// Whether the client is measured in this round of the cell (round 0 always).
+    fn measured_in(&self, mode: Mode, round: usize) -> bool {
+        match self {
+            Self::Raw | Self::Sdk => true,
+            Self::Binding(_) => round == 0 || mode == Mode::Sequential,
+            Self::External(_) | Self::Unavailable { .. } => round == 0,
+        }
+    }
+
+    fn rounds(&self, mode: Mode, options: &Options) -> usize {
+        (0..options.rounds).filter(|&r| self.measured_in(mode, r)).count()
     }
 }
 
@@ -513,6 +553,13 @@ pub fn run(args: &[String]) -> Result<()> {
                 skipped.push(format!("js: {error:#}"));
             }
         }
+    }
+    let bindings: Vec<&str> = crate::bench_drivers::CLIENTS
+        .into_iter()
+        .filter(|name| options.wants(name))
+        .collect();
+    if !bindings.is_empty() {
+        clients.extend(binding_clients(&bindings));
     }
     for spec in &options.drivers {
         if options.wants(&spec.name) {
@@ -564,7 +611,7 @@ pub fn run(args: &[String]) -> Result<()> {
             .flat_map(|mode| (0..options.rounds).map(move |round| (mode, round)))
         {
             for client in &clients {
-                if round > 0 && matches!(client, Client::External(_)) {
+                if !client.measured_in(mode, round) {
                     continue;
                 }
                 let what = match mode {
@@ -582,8 +629,9 @@ pub fn run(args: &[String]) -> Result<()> {
                         options.warmup
                     ),
                 };
-                let round_label = if options.rounds > 1 && !matches!(client, Client::External(_)) {
-                    format!(" (round {} of {})", round + 1, options.rounds)
+                let rounds = client.rounds(mode, &options);
+                let round_label = if rounds > 1 {
+                    format!(" (round {} of {rounds})", round + 1)
                 } else {
                     String::new()
                 };
@@ -596,7 +644,10 @@ pub fn run(args: &[String]) -> Result<()> {
                 let record = match client {
                     Client::Raw => tokio.block_on(measure_raw(&raw, &target, scenario, mode, &options)),
                     Client::Sdk => tokio.block_on(measure_sdk(&target, scenario, mode, &options)),
-                    Client::External(spec) => run_driver(spec, &target, scenario, mode, &options),
+                    Client::External(spec) | Client::Binding(spec) => {
+                        run_driver(spec, &target, scenario, mode, &options)
+                    }
+                    Client::Unavailable { reason, .. } => Err(anyhow!("not set up: {reason}")),
                 }
                 .unwrap_or_else(|error| Record::failed(client.name(), scenario, mode, format!("{error:#}")));
                 let record = Record { round, ..record };
@@ -991,6 +1042,40 @@ fn js_driver() -> Result<DriverSpec> {
     })
 }
 
+/// Our bindings' drivers, built against the release FFI library (`bench_drivers.rs`). A client
+/// whose driver cannot be built stays in the run with the reason, so its row says why.
+fn binding_clients(names: &[&str]) -> Vec<Client> {
+    crate::util::step("the bindings' bench drivers: the release FFI library");
+    let library = crate::bench_drivers::release_library();
+    names
+        .iter()
+        .map(|&name| {
+            let launch = match &library {
+                Ok(library) => {
+                    crate::util::step(&format!("the {name} bench driver"));
+                    crate::bench_drivers::prepare(name, library)
+                }
+                Err(error) => Err(anyhow!("the release FFI library: {error:#}")),
+            };
+            match launch {
+                Ok(launch) => Client::Binding(DriverSpec {
+                    name: name.to_owned(),
+                    program: launch.program,
+                    args: launch.args,
+                    env: launch.env,
+                }),
+                Err(error) => {
+                    eprintln!("warning: the {name} client cannot be measured: {error:#}");
+                    Client::Unavailable {
+                        name: name.to_owned(),
+                        reason: format!("{error:#}"),
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
 /// One measurement by an external driver: its command with the protocol's arguments; the
 /// last line of its stdout is the record.
 fn run_driver(spec: &DriverSpec, target: &Target, scenario: Scenario, mode: Mode, options: &Options) -> Result<Record> {
@@ -1253,6 +1338,7 @@ impl Report<'_> {
                     });
                 }
             }
+            checks.extend(self.binding_checks(scenario));
             let mode = Mode::Throughput(JS_FACTOR_CONCURRENCY);
             if let (Some(sdk), Some(js)) = (self.find("sdk", scenario, mode), self.find("js", scenario, mode)) {
                 let factor = sdk.rps / js.rps;
@@ -1297,6 +1383,50 @@ impl Report<'_> {
         checks
     }
 
+    /// Kotlin and Swift within [`BINDING_P50_MAX_US`] of the Rust SDK's sequential p50 (when
+    /// both were asked for); a binding without a figure is a MISS saying why.
+    fn binding_checks(&self, scenario: Scenario) -> Vec<TargetCheck> {
+        if !self.clients.iter().any(|c| c == "sdk") {
+            return Vec::new();
+        }
+        let sdk = self.find("sdk", scenario, Mode::Sequential);
+        BINDING_TARGET_CLIENTS
+            .into_iter()
+            .filter(|client| self.clients.iter().any(|c| c == client))
+            .map(|client| {
+                let name = format!(
+                    "{}: {} p50 within {BINDING_P50_MAX_US:.0} µs of the Rust SDK",
+                    scenario.name(),
+                    client_label(client)
+                );
+                match (self.find(client, scenario, Mode::Sequential), sdk) {
+                    (Some(binding), Some(sdk)) => {
+                        let over = binding.p50_us - sdk.p50_us;
+                        TargetCheck {
+                            name,
+                            measured: format!("{} vs {} ({over:+.0} µs)", micros(binding.p50_us), micros(sdk.p50_us)),
+                            pass: over <= BINDING_P50_MAX_US,
+                        }
+                    }
+                    (binding, _) => {
+                        let who = if binding.is_none() { client } else { "sdk" };
+                        let why = self
+                            .records
+                            .iter()
+                            .filter(|r| r.is(who, scenario, Mode::Sequential))
+                            .find_map(|r| r.first_error.clone())
+                            .unwrap_or_else(|| "no successful call".to_owned());
+                        TargetCheck {
+                            name,
+                            measured: format!("{} not measured: {why}", client_label(who)),
+                            pass: false,
+                        }
+                    }
+                }
+            })
+            .collect()
+    }
+
     fn markdown(&self) -> String {
         let mut out = String::new();
         let o = self.options;
@@ -1307,7 +1437,8 @@ impl Report<'_> {
         ));
         out.push_str(&format!(
             "Sequential: {} calls after {} warm-up calls, one in flight. Throughput: {} s measured after {} s warm-up at each concurrency. \
-Raw reqwest and the Rust SDK: best of {} alternating rounds per cell; other clients: one round. \
+Raw reqwest and the Rust SDK: best of {} alternating rounds per cell; the bindings: the same rounds in sequential mode, \
+one per throughput cell; other clients: one round. \
 Ratios (×) are against raw reqwest in the same cell: latency ratio below 1 is faster, throughput ratio above 1 is faster. \
 Clients: {}.\n",
             o.requests,
@@ -1395,16 +1526,25 @@ Clients: {}.\n",
         let failures: Vec<_> = self.records.iter().filter(|r| r.first_error.is_some()).collect();
         if !failures.is_empty() {
             out.push_str("\nErrors:\n");
+            // Cells where nothing succeeded (a driver that could not be built or started) are
+            // grouped by client and error: one line each, not one per cell.
+            let mut dead: Vec<(&str, &str, usize)> = Vec::new();
             for r in failures {
+                let error = r.first_error.as_deref().unwrap_or("");
+                if r.requests == 0 {
+                    match dead.iter_mut().find(|(c, e, _)| *c == r.client && *e == error) {
+                        Some(group) => group.2 += 1,
+                        None => dead.push((&r.client, error, 1)),
+                    }
+                    continue;
+                }
                 out.push_str(&format!(
-                    "- {} {} {} @{}: {} error(s), first: {}\n",
-                    r.client,
-                    r.scenario,
-                    r.mode,
-                    r.concurrency,
-                    r.errors,
-                    r.first_error.as_deref().unwrap_or("")
+                    "- {} {} {} @{}: {} error(s), first: {error}\n",
+                    r.client, r.scenario, r.mode, r.concurrency, r.errors
                 ));
+            }
+            for (client, error, cells) in dead {
+                out.push_str(&format!("- {client}: no successful call in {cells} cell(s): {error}\n"));
             }
         }
         if let Some(burst) = &self.burst {
@@ -1485,6 +1625,9 @@ fn client_label(client: &str) -> String {
         "raw" => "raw reqwest (limit)".to_owned(),
         "sdk" => "Rust SDK".to_owned(),
         "js" => "JS SDK 6.x (node)".to_owned(),
+        "kotlin" => "Kotlin binding (JVM)".to_owned(),
+        "swift" => "Swift binding".to_owned(),
+        "python" => "Python binding (asyncio)".to_owned(),
         other => other.to_owned(),
     }
 }

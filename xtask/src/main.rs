@@ -8,16 +8,20 @@
 //! - `test-bindings`   each language's binding tests against the emulator
 //! - `js-compat`       only the JS SDK compatibility test
 //! - `size`            the FFI library's size (release-size profile) against the budget
+//! - `soak`            minutes of mixed SDK load on the emulator: no failure, no memory growth
 //! - `bench-emulator`  the emulator's throughput/latency benchmark (release build)
-//! - `bench`           raw reqwest vs the Rust SDK vs the official JS SDK (release build)
+//! - `bench`           raw reqwest vs the Rust SDK, the official JS SDK and our Kotlin, Swift and
+//!   Python bindings (release build)
 
 mod bench;
+mod bench_drivers;
 mod bench_emulator;
 mod bindings;
 mod emulator_process;
 mod js_compat;
 mod lang;
 mod size;
+mod soak;
 mod test_bindings;
 mod util;
 
@@ -70,6 +74,7 @@ fn run(args: &[String]) -> Result<()> {
         }
         "bench-emulator" => bench_emulator::run(rest),
         "bench" => bench::run(rest),
+        "soak" => soak::run(rest),
         "help" | "--help" | "-h" => {
             eprintln!("{}", HELP);
             Ok(())
@@ -89,8 +94,11 @@ const HELP: &str = "usage: cargo xtask <command>
   apple                static libraries → XCFramework (needs Xcode on macOS)
   js-compat            run only the official JS SDK against the emulator
   size                 the FFI library's size under the mobile profile, per crate, against size-budget.toml
+  soak [--seconds S]   the SDK and the emulator under a mixed load with expiries and faults (default 300 s):
+                       no failed call, no memory growth → target/soak/soak.md
   bench-emulator       measure the emulator: GET /users/{id}, 64 keep-alive connections
-  bench [--seconds S]  raw reqwest, the Rust SDK and the JS SDK against the emulator → target/bench/bench.md
+  bench [--seconds S]  raw reqwest, the Rust SDK, the JS SDK and the Kotlin/Swift/Python bindings against the
+                       emulator → target/bench/bench.md
                        (--help for the options; --check fails on a missed target)";
 
 fn test(args: &[String]) -> Result<()> {
@@ -110,6 +118,8 @@ fn test(args: &[String]) -> Result<()> {
     util::step("JS SDK compatibility (npm connectycube 6.x against the emulator)");
     let emulator = util::build_emulator(false)?;
     js_compat::run(&util::workspace_root(), &emulator)?;
+    util::step("soak: the SDK and the emulator under a mixed load (CONNECTYCUBE_SOAK_SECONDS, default 300)");
+    soak::run(&[])?;
     util::step("all tests passed");
     Ok(())
 }

@@ -26,7 +26,7 @@ use anyhow::{Context, Result, bail};
 use crate::test_bindings::BindingsContext;
 use crate::{bindings, util};
 
-mod redaction;
+pub(crate) mod redaction;
 
 /// The `kotlin-compiler` npm package version (2.3.21 and 2.4.20 were checked end to end).
 const KOTLIN_VERSION: &str = "2.4.20";
