@@ -88,8 +88,6 @@ fn kotlin(library: &Path, dir: &Path) -> Result<Launch> {
     lang::kotlin::ensure_java()?;
     let toolchain = lang::kotlin::toolchain(&util::cache_dir().join("kotlin"))?;
     let generated = bindings::generate_into(library, "kotlin", dir.join("generated").join("kotlin"))?;
-    // What ships (and is tested) is the redacted form.
-    lang::kotlin::redaction::apply(&generated)?;
     // kotlinc takes folders: the driver gets one of its own.
     let driver_src = dir.join("kotlin").join("src");
     copy_if_changed(

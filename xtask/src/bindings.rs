@@ -56,7 +56,8 @@ pub fn generate(library: &std::path::Path, lang: &str) -> Result<PathBuf> {
     generate_into(library, lang, util::target_dir().join("bindings").join(lang))
 }
 
-/// Generates bindings for `lang` into `out` (emptied first) and returns it.
+/// Generates bindings for `lang` into `out` (emptied first) and returns it; Kotlin records
+/// that carry a secret are patched to redact it in `toString()`.
 pub fn generate_into(library: &std::path::Path, lang: &str, out: PathBuf) -> Result<PathBuf> {
     if out.exists() {
         std::fs::remove_dir_all(&out)?;
@@ -87,6 +88,11 @@ pub fn generate_into(library: &std::path::Path, lang: &str, out: PathBuf) -> Res
         &config,
         "--no-format",
     ])?;
+    // Every Kotlin output (tests, bench, Android, `cargo xtask bindings`) gets the records'
+    // redacting toString(): what ships is what is tested.
+    if lang == "kotlin" {
+        crate::lang::kotlin::redaction::apply(&out)?;
+    }
     Ok(out)
 }
 

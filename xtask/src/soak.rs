@@ -15,8 +15,8 @@
 //! Results: a Markdown report on stdout and in `target/soak/soak.md`.
 
 use std::fmt::Write as _;
-use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -48,7 +48,8 @@ const AVATAR_PNG: &[u8] = &[
     0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00,
     0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
 ];
-const USAGE: &str = "usage: cargo xtask soak [--seconds S (default 300)] [--warmup S (default S/5)] [--workers N (default 8)]
+const USAGE: &str =
+    "usage: cargo xtask soak [--seconds S (default 300)] [--warmup S (default S/5)] [--workers N (default 8)]
   CONNECTYCUBE_SOAK_SECONDS overrides the default duration (cargo xtask test runs the soak)";
 
 struct Options {
@@ -145,7 +146,9 @@ async fn soak(emulator: &EmulatorProcess, options: &Options) -> Result<Report> {
         .build()
         .context("cannot build the control client")?;
     let config = call_control(&control, &emulator.url, reqwest::Method::GET, "config", None).await?;
-    let app_id = config["app_id"].as_u64().ok_or_else(|| anyhow!("config has no app_id"))?;
+    let app_id = config["app_id"]
+        .as_u64()
+        .ok_or_else(|| anyhow!("config has no app_id"))?;
     let auth_key = config["auth_key"].as_str().unwrap_or_default().to_owned();
     let auth_secret = config["auth_secret"].as_str().unwrap_or_default().to_owned();
 
@@ -230,7 +233,11 @@ async fn life_cycle(cc: &ConnectyCube, worker: usize, cycle: u64, counters: &Cou
     let mut new_user = NewUser::with_login(&login, PASSWORD);
     new_user.fields.email = Some(format!("{login}@example.com"));
     new_user.fields.tags = Some(vec![tag.clone()]);
-    let user = cc.users().sign_up(new_user).await.map_err(|e| anyhow!("sign up: {e}"))?;
+    let user = cc
+        .users()
+        .sign_up(new_user)
+        .await
+        .map_err(|e| anyhow!("sign up: {e}"))?;
     call();
     cc.auth()
         .create_session(Some(Credentials::login(&login, PASSWORD)))
@@ -358,9 +365,8 @@ impl Report {
         if measured.len() < 2 * WINDOW_SAMPLES {
             return None;
         }
-        let mean = |samples: &[Sample], pick: fn(&Sample) -> i64| {
-            samples.iter().map(pick).sum::<i64>() / samples.len() as i64
-        };
+        let mean =
+            |samples: &[Sample], pick: fn(&Sample) -> i64| samples.iter().map(pick).sum::<i64>() / samples.len() as i64;
         let (head, tail) = (
             &measured[..WINDOW_SAMPLES],
             &measured[measured.len() - WINDOW_SAMPLES..],

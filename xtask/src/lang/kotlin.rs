@@ -12,7 +12,7 @@
 //! of start-up), skipped when no input changed since the last successful compile.
 //!
 //! The generated records that carry a secret get a redacting `toString()` before they are
-//! compiled or shipped (`kotlin/redaction.rs`).
+//! compiled or shipped (`kotlin/redaction.rs`, applied by `bindings::generate_into`).
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -78,7 +78,6 @@ pub fn test(context: &BindingsContext) -> Result<()> {
             bail!("Kotlin sources missing: {}", dir.display());
         }
     }
-    redaction::apply(&context.generated)?;
     let jar = context.build_dir.join("tests.jar");
     let compile_started = Instant::now();
     compile(&toolchain, &sources, &jar)?;
@@ -453,9 +452,8 @@ pub fn package_android(args: &[String]) -> Result<()> {
         bail!("cargo ndk produced no {}", library.display());
     }
     util::step("generating the Kotlin bindings into the module");
+    // Generated with the records' redacting toString(), as the tests use them.
     let generated = bindings::generate(&library, "kotlin")?;
-    // What ships is redacted as what is tested.
-    redaction::apply(&generated)?;
     let destination = module.join("build").join("generated").join("source").join("uniffi");
     if destination.exists() {
         std::fs::remove_dir_all(&destination)?;
