@@ -56,8 +56,8 @@ pub fn generate(library: &std::path::Path, lang: &str) -> Result<PathBuf> {
     generate_into(library, lang, util::target_dir().join("bindings").join(lang))
 }
 
-/// Generates bindings for `lang` into `out` (emptied first) and returns it; Kotlin records
-/// that carry a secret are patched to redact it in `toString()`.
+/// Generates bindings for `lang` into `out` (emptied first) and returns it; the Kotlin is
+/// patched (`lang::kotlin::patch_generated`).
 pub fn generate_into(library: &std::path::Path, lang: &str, out: PathBuf) -> Result<PathBuf> {
     if out.exists() {
         std::fs::remove_dir_all(&out)?;
@@ -88,10 +88,10 @@ pub fn generate_into(library: &std::path::Path, lang: &str, out: PathBuf) -> Res
         &config,
         "--no-format",
     ])?;
-    // Every Kotlin output (tests, bench, Android, `cargo xtask bindings`) gets the records'
-    // redacting toString(): what ships is what is tested.
+    // Every Kotlin output (tests, bench, Android, `cargo xtask bindings`) gets the same
+    // checked patches: what ships is what is tested.
     if lang == "kotlin" {
-        crate::lang::kotlin::redaction::apply(&out)?;
+        crate::lang::kotlin::patch_generated(&out)?;
     }
     Ok(out)
 }

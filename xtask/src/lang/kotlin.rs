@@ -12,7 +12,9 @@
 //! of start-up), skipped when no input changed since the last successful compile.
 //!
 //! The generated records that carry a secret get a redacting `toString()` before they are
-//! compiled or shipped (`kotlin/redaction.rs`, applied by `bindings::generate_into`).
+//! compiled or shipped (`kotlin/redaction.rs`), and coroutine wake-ups keep their native
+//! threads attached to the JVM (`kotlin/callback_threads.rs`); `bindings::generate_into`
+//! applies both.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -26,7 +28,15 @@ use anyhow::{Context, Result, bail};
 use crate::test_bindings::BindingsContext;
 use crate::{bindings, util};
 
-pub(crate) mod redaction;
+mod callback_threads;
+mod redaction;
+
+/// The checked patches of the generated Kotlin: redacting `toString()`s, and coroutine
+/// wake-ups without a JVM thread attach each (`callback_threads.rs`).
+pub fn patch_generated(dir: &Path) -> Result<()> {
+    redaction::apply(dir)?;
+    callback_threads::apply(dir)
+}
 
 /// The `kotlin-compiler` npm package version (2.3.21 and 2.4.20 were checked end to end).
 const KOTLIN_VERSION: &str = "2.4.20";

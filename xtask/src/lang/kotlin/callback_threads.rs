@@ -1,0 +1,89 @@
+//! Async calls from Kotlin cost a JVM thread attach per wake-up unless told otherwise: every
+//! Rust future wakes its coroutine through a JNA callback invoked on a tokio worker thread,
+//! and JNA attaches that native thread to the JVM for the callback and detaches it right after
+//! (`AttachCurrentThread` builds a `java.lang.Thread` each time). This registers a
+//! `CallbackThreadInitializer` for the continuation callback that keeps those threads
+//! attached, as daemons, so a wake-up is a plain upcall.
+//!
+//! Applied to the generated code wherever it goes, by `bindings::generate_into`. Refuses
+//! generated code of another shape (a uniffi upgrade): review this patch then.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+const CALLBACK_OBJECT: &str =
+    "internal object uniffiRustFutureContinuationCallbackImpl: UniffiRustFutureContinuationCallback {\n";
+
+const KEEP_ATTACHED: &str = "    // Patched by xtask (lang/kotlin/callback_threads.rs): the tokio threads that wake
+    // coroutines stay attached to the JVM (as daemons) instead of attaching per wake-up.
+    init {
+        com.sun.jna.Native.setCallbackThreadInitializer(
+            this,
+            com.sun.jna.CallbackThreadInitializer(true, false, \"connectycube-rust\"),
+        )
+    }
+";
+
+/// Patches the one generated `.kt` file under `dir` that holds the async support.
+pub fn apply(dir: &Path) -> Result<()> {
+    let mut files = Vec::new();
+    super::kotlin_files(dir, &mut files)?;
+    let mut patched = 0;
+    for file in files {
+        let source = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+        if !source.contains(CALLBACK_OBJECT) {
+            continue;
+        }
+        let source = keep_callback_threads_attached(&source).with_context(|| format!("in {}", file.display()))?;
+        std::fs::write(&file, source).with_context(|| format!("cannot write {}", file.display()))?;
+        patched += 1;
+    }
+    if patched != 1 {
+        bail!(
+            "expected one generated Kotlin file with the async continuation callback under {}, found {patched}",
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+/// `source` (the generated file holding the async support) with the initializer registered.
+pub fn keep_callback_threads_attached(source: &str) -> Result<String> {
+    if source.matches(CALLBACK_OBJECT).count() != 1 {
+        bail!(
+            "the generated Kotlin has no single `uniffiRustFutureContinuationCallbackImpl` object: not the shape \
+             xtask/src/lang/kotlin/callback_threads.rs patches (uniffi upgraded?); review the patch"
+        );
+    }
+    if source.contains("CallbackThreadInitializer") {
+        bail!("the generated Kotlin already sets a CallbackThreadInitializer; review the patch");
+    }
+    Ok(source.replacen(CALLBACK_OBJECT, &format!("{CALLBACK_OBJECT}{KEEP_ATTACHED}"), 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GENERATED: &str =
+        "internal object uniffiRustFutureContinuationCallbackImpl: UniffiRustFutureContinuationCallback {
+    override fun callback(data: Long, pollResult: Byte) {
+        uniffiContinuationHandleMap.remove(data).resume(pollResult)
+    }
+}
+";
+
+    #[test]
+    fn the_continuation_callback_keeps_its_threads_attached() {
+        let patched = keep_callback_threads_attached(GENERATED).unwrap();
+        assert!(patched.contains("CallbackThreadInitializer(true, false"));
+        assert!(patched.find("init {").unwrap() < patched.find("override fun callback").unwrap());
+        assert!(keep_callback_threads_attached(&patched).is_err(), "patched twice");
+    }
+
+    #[test]
+    fn another_shape_is_refused() {
+        assert!(keep_callback_threads_attached("object Other {}\n").is_err());
+    }
+}
