@@ -584,6 +584,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let raw = raw_client()?;
     let target = tokio.block_on(prepare(&raw, &emulator))?;
     eprintln!("benchmark user {} (login {BENCH_LOGIN})", target.user_id);
+    let decode = tokio.block_on(decode_cost(&raw, &target));
 
     let mut records = Vec::new();
     let mut burst = None;
@@ -675,6 +676,7 @@ pub fn run(args: &[String]) -> Result<()> {
         skipped,
         records,
         burst,
+        decode,
         elapsed: started.elapsed(),
     };
     let markdown = report.markdown();
@@ -1211,6 +1213,32 @@ fn stat(stats: &Value, route: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// What the typed decode of the `GET /users/{id}` answer (`{"user":{..}}` into the SDK's
+/// `User`, as the SDK does it) costs alone: part of the SDK's CPU per call that a raw call,
+/// which returns bytes, does not spend.
+async fn decode_cost(raw: &reqwest::Client, target: &Target) -> Result<f64> {
+    #[derive(Deserialize)]
+    struct Envelope {
+        user: connectycube::User,
+    }
+    const DECODES: u32 = 20_000;
+    let body = raw
+        .get(format!("{}/users/{}", target.url, target.user_id))
+        .headers(sdk_headers(Some(("cb-token", &target.token)))?)
+        .send()
+        .await
+        .context("GET /users/{id}")?
+        .bytes()
+        .await
+        .context("GET /users/{id}: body")?;
+    let started = Instant::now();
+    for _ in 0..DECODES {
+        let envelope: Envelope = serde_json::from_slice(std::hint::black_box(&body)).context("decode")?;
+        std::hint::black_box(envelope.user);
+    }
+    Ok(started.elapsed().as_secs_f64() * 1e6 / f64::from(DECODES))
+}
+
 async fn burst_test(raw: &reqwest::Client, target: &Target) -> Result<Burst> {
     let (proxy, count) = counting_proxy(target.addr).await?;
     let cc = sdk_client(&format!("http://{proxy}"))?;
@@ -1261,6 +1289,8 @@ struct Report<'a> {
     skipped: Vec<String>,
     records: Vec<Record>,
     burst: Option<std::result::Result<Burst, String>>,
+    /// CPU per typed decode of the `GET /users/{id}` answer, µs.
+    decode: Result<f64>,
     elapsed: Duration,
 }
 
@@ -1547,6 +1577,13 @@ Clients: {}.\n",
                 out.push_str(&format!("- {client}: no successful call in {cells} cell(s): {error}\n"));
             }
         }
+        match &self.decode {
+            Ok(us) => out.push_str(&format!(
+                "\nThe typed decode of the `GET /users/{{id}}` answer into `User` alone costs {us:.2} µs of CPU per call \
+(in-process, 20,000 decodes): CPU the Rust SDK spends and a raw call, which returns bytes, does not.\n"
+            )),
+            Err(error) => out.push_str(&format!("\nThe decode cost could not be measured: {error:#}\n")),
+        }
         if let Some(burst) = &self.burst {
             out.push_str(&format!(
                 "\n### {BURST_CALLS} concurrent `GET /users/{{id}}` on one fresh Rust SDK client\n\n"
@@ -1605,6 +1642,7 @@ Clients: {}.\n",
             "clients": self.clients,
             "skipped": self.skipped,
             "records": self.records,
+            "user_decode_us": self.decode.as_ref().ok(),
             "burst": match &self.burst {
                 Some(Ok(burst)) => json!(burst),
                 Some(Err(error)) => json!({"error": error}),
