@@ -5,7 +5,8 @@
 //! loop over an app's life: sign up, sign in, read the user by id and by login, search by
 //! tag, update the profile, now and then change the password or set an avatar, and delete
 //! the account (which ends its session). Users are deleted, so the emulator's data stays
-//! bounded and its memory must level off as well. Meanwhile the chaos task moves the
+//! bounded (but for the rare avatar files, which it keeps like the service) and its memory
+//! must level off as well. Meanwhile the chaos task moves the
 //! emulator's clock past the session lifetime (every session expires: the SDK renews with
 //! the retained credentials) and injects 503s on reads (retried).
 //!
@@ -39,6 +40,8 @@ const WINDOW_SAMPLES: usize = 3;
 const GROWTH_LIMIT_BYTES: i64 = 8 << 20;
 /// A session's lifetime is two hours: moving the clock this far expires every session.
 const EXPIRE_ALL_SECS: u64 = 2 * 3600 + 60;
+/// One cycle in this many sets an avatar (the emulator keeps every uploaded file).
+const AVATAR_EVERY: u64 = 64;
 const PASSWORD: &str = "soak-pass-1";
 const NEW_PASSWORD: &str = "soak-pass-2";
 /// A 1×1 PNG, the avatar.
@@ -278,7 +281,9 @@ async fn life_cycle(cc: &ConnectyCube, worker: usize, cycle: u64, counters: &Cou
     if updated.full_name.as_deref() != Some(format!("Soak {worker} {cycle}").as_str()) {
         bail!("the update did not stick: {:?}", updated.full_name);
     }
-    if cycle % 8 == 3 {
+    // Uploaded files stay on the server after their owner is deleted (as on the service), so
+    // this is the one part of the load whose data the emulator keeps: now and then, not always.
+    if cycle % AVATAR_EVERY == 3 {
         cc.storage()
             .set_avatar(Upload::new(AVATAR_PNG, "avatar.png", "image/png"))
             .await
