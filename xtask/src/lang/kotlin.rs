@@ -345,6 +345,30 @@ fn find_file(dir: &Path, name: &str) -> Result<Option<PathBuf>> {
 }
 
 /// Every `.kt` file under `dir`, sorted.
+/// Applies `patch` to the one generated `.kt` file under `dir` that contains `marker` (what
+/// the patch expects, named in the error when there is not exactly one such file).
+fn patch_the_file_with(dir: &Path, marker: &str, what: &str, patch: impl Fn(&str) -> Result<String>) -> Result<()> {
+    let mut files = Vec::new();
+    kotlin_files(dir, &mut files)?;
+    let mut patched = 0;
+    for file in files {
+        let source = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+        if !source.contains(marker) {
+            continue;
+        }
+        let source = patch(&source).with_context(|| format!("in {}", file.display()))?;
+        std::fs::write(&file, source).with_context(|| format!("cannot write {}", file.display()))?;
+        patched += 1;
+    }
+    if patched != 1 {
+        bail!(
+            "expected one generated Kotlin file with {what} under {}, found {patched}",
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
 fn kotlin_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     for entry in std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
         let path = entry?.path();

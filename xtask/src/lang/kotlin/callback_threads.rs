@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 const CALLBACK_OBJECT: &str =
     "internal object uniffiRustFutureContinuationCallbackImpl: UniffiRustFutureContinuationCallback {\n";
@@ -27,25 +27,12 @@ const KEEP_ATTACHED: &str = "    // Patched by xtask (lang/kotlin/callback_threa
 
 /// Patches the one generated `.kt` file under `dir` that holds the async support.
 pub fn apply(dir: &Path) -> Result<()> {
-    let mut files = Vec::new();
-    super::kotlin_files(dir, &mut files)?;
-    let mut patched = 0;
-    for file in files {
-        let source = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
-        if !source.contains(CALLBACK_OBJECT) {
-            continue;
-        }
-        let source = keep_callback_threads_attached(&source).with_context(|| format!("in {}", file.display()))?;
-        std::fs::write(&file, source).with_context(|| format!("cannot write {}", file.display()))?;
-        patched += 1;
-    }
-    if patched != 1 {
-        bail!(
-            "expected one generated Kotlin file with the async continuation callback under {}, found {patched}",
-            dir.display()
-        );
-    }
-    Ok(())
+    super::patch_the_file_with(
+        dir,
+        CALLBACK_OBJECT,
+        "the async continuation callback",
+        keep_callback_threads_attached,
+    )
 }
 
 /// `source` (the generated file holding the async support) with the initializer registered.

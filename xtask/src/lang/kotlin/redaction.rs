@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow};
 
 /// The records with secret fields, and those fields (Kotlin names). `ConnectycubeSession.user`
 /// and `PagedUsersResult.items` print through `ConnectycubeUser.toString()`.
@@ -20,26 +20,8 @@ const SECRETS: &[(&str, &[&str])] = &[
 
 /// Patches the one generated `.kt` file under `dir` that declares the records.
 pub fn apply(dir: &Path) -> Result<()> {
-    let mut files = Vec::new();
-    super::kotlin_files(dir, &mut files)?;
-    let mut patched = 0;
-    for file in files {
-        let source = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
-        if !source.contains(&format!("data class {} (", SECRETS[0].0)) {
-            continue;
-        }
-        let redacted = redact(&source).with_context(|| format!("in {}", file.display()))?;
-        std::fs::write(&file, redacted).with_context(|| format!("cannot write {}", file.display()))?;
-        patched += 1;
-    }
-    if patched != 1 {
-        bail!(
-            "expected one generated Kotlin file declaring `data class {}` under {}, found {patched}",
-            SECRETS[0].0,
-            dir.display()
-        );
-    }
-    Ok(())
+    let declaration = format!("data class {} (", SECRETS[0].0);
+    super::patch_the_file_with(dir, &declaration, &format!("`{declaration}`"), redact)
 }
 
 /// `source` with every record of [`SECRETS`] given its redacting `toString()`.
