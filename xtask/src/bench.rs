@@ -517,19 +517,7 @@ impl Client {
 pub fn run(args: &[String]) -> Result<()> {
     // `cargo xtask` builds xtask in debug; a debug client would measure itself.
     if cfg!(debug_assertions) {
-        let mut cargo_args = vec![
-            "run",
-            "--release",
-            "--quiet",
-            "-p",
-            "xtask",
-            "--bin",
-            "xtask",
-            "--",
-            "bench",
-        ];
-        cargo_args.extend(args.iter().map(String::as_str));
-        return crate::util::cargo(&cargo_args);
+        return crate::util::rerun_in_release("bench", args);
     }
     let options = Options::parse(args)?;
     let started = Instant::now();

@@ -55,23 +55,9 @@ fn run(args: &[String]) -> Result<()> {
             let emulator = util::build_emulator(false)?;
             js_compat::run(&util::workspace_root(), &emulator)
         }
-        // `cargo xtask` builds xtask in debug; a debug load generator would measure itself.
         "size" => size::run(rest),
-        "bench-emulator" if cfg!(debug_assertions) => {
-            let mut cargo_args = vec![
-                "run",
-                "--release",
-                "--quiet",
-                "-p",
-                "xtask",
-                "--bin",
-                "xtask",
-                "--",
-                "bench-emulator",
-            ];
-            cargo_args.extend(rest.iter().map(String::as_str));
-            util::cargo(&cargo_args)
-        }
+        // `cargo xtask` builds xtask in debug; a debug load generator would measure itself.
+        "bench-emulator" if cfg!(debug_assertions) => util::rerun_in_release("bench-emulator", rest),
         "bench-emulator" => bench_emulator::run(rest),
         "bench" => bench::run(rest),
         "soak" => soak::run(rest),

@@ -29,6 +29,24 @@ pub fn step(title: &str) {
     eprintln!("\n==> {title}");
 }
 
+/// Runs this xtask command again from a release build of xtask (`cargo xtask` builds it in
+/// debug): what measures speed must not measure its own debug build.
+pub fn rerun_in_release(command: &str, args: &[String]) -> Result<()> {
+    let mut cargo_args = vec![
+        "run",
+        "--release",
+        "--quiet",
+        "-p",
+        "xtask",
+        "--bin",
+        "xtask",
+        "--",
+        command,
+    ];
+    cargo_args.extend(args.iter().map(String::as_str));
+    cargo(&cargo_args)
+}
+
 pub fn cargo(args: &[&str]) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     run(Command::new(cargo).args(args).current_dir(workspace_root()))
