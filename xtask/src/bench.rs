@@ -207,39 +207,30 @@ impl Options {
             burst: true,
             check: false,
         };
-        let mut args = args.iter();
-        while let Some(arg) = args.next() {
-            let (flag, inline) = match arg.split_once('=') {
-                Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_owned())),
-                _ => (arg.as_str(), None),
-            };
-            let mut value = || {
-                inline
-                    .clone()
-                    .or_else(|| args.next().cloned())
-                    .ok_or_else(|| anyhow!("{flag} needs a value\n{USAGE}"))
-            };
-            match flag {
-                "--seconds" => options.seconds = crate::util::parse_number(flag, &value()?)?,
-                "--warmup" => options.warmup = crate::util::parse_number(flag, &value()?)?,
-                "--requests" => options.requests = crate::util::parse_number(flag, &value()?)?,
-                "--warmup-requests" => options.warmup_requests = crate::util::parse_number(flag, &value()?)?,
-                "--client-threads" => options.client_threads = crate::util::parse_number(flag, &value()?)?,
-                "--rounds" => options.rounds = crate::util::parse_number(flag, &value()?)?,
+        let mut flags = crate::util::Flags::new(args, USAGE);
+        while let Some(flag) = flags.next_flag() {
+            match flag.as_str() {
+                "--seconds" => options.seconds = flags.number()?,
+                "--warmup" => options.warmup = flags.number()?,
+                "--requests" => options.requests = flags.number()?,
+                "--warmup-requests" => options.warmup_requests = flags.number()?,
+                "--client-threads" => options.client_threads = flags.number()?,
+                "--rounds" => options.rounds = flags.number()?,
                 "--concurrency" => {
-                    options.concurrency = split_list(&value()?)
-                        .map(|c| crate::util::parse_number(flag, c))
+                    options.concurrency = split_list(&flags.value()?)
+                        .map(|c| crate::util::parse_number(&flag, c))
                         .collect::<Result<_>>()?;
                 }
                 "--scenarios" => {
-                    options.scenarios = split_list(&value()?).map(Scenario::parse).collect::<Result<_>>()?;
+                    options.scenarios = split_list(&flags.value()?)
+                        .map(Scenario::parse)
+                        .collect::<Result<_>>()?;
                 }
-                "--clients" => options.clients = Some(split_list(&value()?).map(str::to_owned).collect()),
-                "--driver" => options.drivers.push(parse_driver(&value()?)?),
+                "--clients" => options.clients = Some(split_list(&flags.value()?).map(str::to_owned).collect()),
+                "--driver" => options.drivers.push(parse_driver(&flags.value()?)?),
                 "--no-burst" => options.burst = false,
                 "--check" => options.check = true,
-                "--help" | "-h" => bail!("{USAGE}"),
-                other => bail!("unknown argument '{other}'\n{USAGE}"),
+                _ => return Err(flags.unknown()),
             }
         }
         let valid_seconds = options.seconds > 0.0 && options.seconds.is_finite();

@@ -75,27 +75,16 @@ impl Options {
             client_threads: 2,
             check: false,
         };
-        let mut args = args.iter();
-        while let Some(arg) = args.next() {
-            // Accept both `--flag value` and `--flag=value`.
-            let (flag, inline) = match arg.split_once('=') {
-                Some((flag, value)) => (flag, Some(value.to_owned())),
-                None => (arg.as_str(), None),
-            };
-            let mut value = || {
-                inline
-                    .clone()
-                    .or_else(|| args.next().cloned())
-                    .ok_or_else(|| anyhow!("{flag} needs a value\n{USAGE}"))
-            };
-            match flag {
-                "--connections" => options.connections = crate::util::parse_number(flag, &value()?)?,
-                "--seconds" => options.seconds = crate::util::parse_number(flag, &value()?)?,
-                "--warmup" => options.warmup = crate::util::parse_number(flag, &value()?)?,
-                "--path" => options.path = value()?,
-                "--client-threads" => options.client_threads = crate::util::parse_number(flag, &value()?)?,
+        let mut flags = crate::util::Flags::new(args, USAGE);
+        while let Some(flag) = flags.next_flag() {
+            match flag.as_str() {
+                "--connections" => options.connections = flags.number()?,
+                "--seconds" => options.seconds = flags.number()?,
+                "--warmup" => options.warmup = flags.number()?,
+                "--path" => options.path = flags.value()?,
+                "--client-threads" => options.client_threads = flags.number()?,
                 "--runtime" => {
-                    options.runtimes = match value()?.as_str() {
+                    options.runtimes = match flags.value()?.as_str() {
                         "multi" => vec![ClientRuntime::MultiThread],
                         "current" => vec![ClientRuntime::CurrentThread],
                         "both" => vec![ClientRuntime::MultiThread, ClientRuntime::CurrentThread],
@@ -103,8 +92,7 @@ impl Options {
                     }
                 }
                 "--check" => options.check = true,
-                "--help" | "-h" => bail!("{USAGE}"),
-                other => bail!("unknown argument '{other}'\n{USAGE}"),
+                _ => return Err(flags.unknown()),
             }
         }
         if options.connections == 0 || options.client_threads == 0 {

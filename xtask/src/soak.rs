@@ -70,15 +70,13 @@ impl Options {
         let mut seconds = default_seconds;
         let mut warmup = None;
         let mut workers = DEFAULT_WORKERS as u64;
-        let mut args = args.iter();
-        while let Some(flag) = args.next() {
-            let mut value = || args.next().ok_or_else(|| anyhow!("{flag} needs a value\n{USAGE}"));
+        let mut flags = util::Flags::new(args, USAGE);
+        while let Some(flag) = flags.next_flag() {
             match flag.as_str() {
-                "--seconds" => seconds = util::parse_number(flag, value()?)?,
-                "--warmup" => warmup = Some(util::parse_number(flag, value()?)?),
-                "--workers" => workers = util::parse_number(flag, value()?)?,
-                "--help" | "-h" => bail!("{USAGE}"),
-                other => bail!("unknown option {other}\n{USAGE}"),
+                "--seconds" => seconds = flags.number()?,
+                "--warmup" => warmup = Some(flags.number()?),
+                "--workers" => workers = flags.number()?,
+                _ => return Err(flags.unknown()),
             }
         }
         let warmup = warmup.unwrap_or(seconds / 5);
