@@ -754,20 +754,7 @@ async fn prepare(raw: &reqwest::Client, emulator: &EmulatorProcess) -> Result<Ta
 
 /// A call of the control API; its JSON answer.
 async fn control(raw: &reqwest::Client, target: &Target, method: reqwest::Method, route: &str) -> Result<Value> {
-    let response = raw
-        .request(method.clone(), format!("{}/__emulator/{route}", target.url))
-        .send()
-        .await
-        .with_context(|| format!("{method} /__emulator/{route}"))?;
-    let status = response.status();
-    let body = response.bytes().await.context("control answer")?;
-    if !status.is_success() {
-        bail!("{method} /__emulator/{route} answered {status}");
-    }
-    if body.is_empty() {
-        return Ok(Value::Null);
-    }
-    serde_json::from_slice(&body).with_context(|| format!("{method} /__emulator/{route}: invalid JSON"))
+    crate::emulator_process::control(raw, &target.url, method, route, None).await
 }
 
 /// Sends the request and reads the answer to the end; an error unless the status is a success.

@@ -9,6 +9,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
+use serde_json::Value;
 
 const READY_PREFIX: &str = "connectycube-emulator listening on http://";
 const READY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -87,4 +88,34 @@ fn kill(child: &mut Child) {
     // Either may fail if it already exited; there is nothing more to do then.
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// One call of the emulator's control API (`/__emulator/{route}`, `emulator-control.md`) at
+/// `url`: its JSON answer, `Null` when empty; an error on a non-2xx status.
+pub async fn control(
+    client: &reqwest::Client,
+    url: &str,
+    method: reqwest::Method,
+    route: &str,
+    body: Option<Value>,
+) -> Result<Value> {
+    let mut request = client.request(method.clone(), format!("{url}/__emulator/{route}"));
+    if let Some(body) = body {
+        request = request
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.to_string());
+    }
+    let response = request
+        .send()
+        .await
+        .with_context(|| format!("{method} /__emulator/{route}"))?;
+    let status = response.status();
+    let bytes = response.bytes().await.context("control answer")?;
+    if !status.is_success() {
+        bail!("{method} /__emulator/{route} answered {status}");
+    }
+    if bytes.is_empty() {
+        return Ok(Value::Null);
+    }
+    serde_json::from_slice(&bytes).with_context(|| format!("{method} /__emulator/{route}: invalid JSON"))
 }

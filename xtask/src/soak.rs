@@ -24,9 +24,9 @@ use anyhow::{Context, Result, anyhow, bail};
 use connectycube::{
     ConnectyCube, Credentials, NewUser, Pagination, SearchField, Upload, UserFields, UserSearch, UserUpdate,
 };
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::emulator_process::EmulatorProcess;
+use crate::emulator_process::{self, EmulatorProcess};
 use crate::util;
 
 const DEFAULT_SECONDS: u64 = 300;
@@ -146,7 +146,7 @@ async fn soak(emulator: &EmulatorProcess, options: &Options) -> Result<Report> {
         .no_proxy()
         .build()
         .context("cannot build the control client")?;
-    let config = call_control(&control, &emulator.url, reqwest::Method::GET, "config", None).await?;
+    let config = emulator_process::control(&control, &emulator.url, reqwest::Method::GET, "config", None).await?;
     let app_id = config["app_id"]
         .as_u64()
         .ok_or_else(|| anyhow!("config has no app_id"))?;
@@ -209,7 +209,7 @@ async fn soak(emulator: &EmulatorProcess, options: &Options) -> Result<Report> {
     }
     chaos.await.context("the chaos task panicked")??;
     let elapsed = started.elapsed();
-    let stats = call_control(&control, &emulator.url, reqwest::Method::GET, "stats", None).await?;
+    let stats = emulator_process::control(&control, &emulator.url, reqwest::Method::GET, "stats", None).await?;
     let post_session = stats["requests"]["POST /session"].as_u64().unwrap_or(0);
     let first_errors = first_errors.lock().map(|errors| errors.clone()).unwrap_or_default();
     Ok(Report {
@@ -301,43 +301,15 @@ async fn chaos(control: &reqwest::Client, url: &str, counters: &Counters, stop: 
         round += 1;
         if round % 5 == 0 {
             let body = json!({ "advance_secs": EXPIRE_ALL_SECS });
-            call_control(control, url, reqwest::Method::POST, "clock", Some(body)).await?;
+            emulator_process::control(control, url, reqwest::Method::POST, "clock", Some(body)).await?;
             counters.expiries.fetch_add(1, Ordering::Relaxed);
         } else {
             let body = json!({ "path_prefix": "/users/", "method": "GET", "times": 2, "status": 503 });
-            call_control(control, url, reqwest::Method::POST, "faults", Some(body)).await?;
+            emulator_process::control(control, url, reqwest::Method::POST, "faults", Some(body)).await?;
             counters.faults.fetch_add(1, Ordering::Relaxed);
         }
     }
     Ok(())
-}
-
-async fn call_control(
-    control: &reqwest::Client,
-    url: &str,
-    method: reqwest::Method,
-    route: &str,
-    body: Option<Value>,
-) -> Result<Value> {
-    let mut request = control.request(method.clone(), format!("{url}/__emulator/{route}"));
-    if let Some(body) = body {
-        request = request
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body.to_string());
-    }
-    let response = request
-        .send()
-        .await
-        .with_context(|| format!("{method} /__emulator/{route}"))?;
-    let status = response.status();
-    let bytes = response.bytes().await.context("control answer")?;
-    if !status.is_success() {
-        bail!("{method} /__emulator/{route} answered {status}");
-    }
-    if bytes.is_empty() {
-        return Ok(Value::Null);
-    }
-    serde_json::from_slice(&bytes).with_context(|| format!("{method} /__emulator/{route}: invalid JSON"))
 }
 
 /// `VmRSS` of a `/proc/<pid>/status` file, in bytes.
