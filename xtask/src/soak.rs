@@ -80,8 +80,10 @@ impl Options {
             }
         }
         let warmup = warmup.unwrap_or(seconds / 5);
-        if seconds < 20 || warmup >= seconds {
-            bail!("the soak needs at least 20 s and a warm-up shorter than the run\n{USAGE}");
+        // Growth compares the first and the last samples after the warm-up: both windows must fit.
+        let measured_min = 2 * WINDOW_SAMPLES as u64 * SAMPLE_EVERY.as_secs();
+        if warmup >= seconds || seconds - warmup < measured_min {
+            bail!("the soak needs at least {measured_min} s after its warm-up\n{USAGE}");
         }
         Ok(Self {
             seconds,
