@@ -21,13 +21,17 @@ pub enum TransportError {
     /// The request could not be built (bad URL, bad header value). A programming error.
     #[error("invalid request: {0}")]
     InvalidRequest(String),
+    /// The answer's body is longer than the transport reads (a broken or hostile server);
+    /// reading stopped at the cap.
+    #[error("the server's answer is larger than the {limit}-byte limit")]
+    ResponseTooLarge { limit: usize },
 }
 
 impl TransportError {
     /// Whether the server may have seen the request. Calls that are not idempotent
     /// (sign-up, password reset) are retried only when this is `false`.
     pub fn may_have_reached_server(&self) -> bool {
-        matches!(self, Self::Timeout | Self::Io(_))
+        matches!(self, Self::Timeout | Self::Io(_) | Self::ResponseTooLarge { .. })
     }
 
     /// Whether retrying can help at all.

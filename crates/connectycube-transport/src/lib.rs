@@ -14,12 +14,14 @@ mod multipart;
 mod redact;
 mod request;
 mod reqwest_transport;
+mod tls;
 
 pub use error::TransportError;
 pub use multipart::{FilePart, MultipartBody, ProgressFn};
 pub use redact::redact_url;
 pub use request::{HttpRequest, HttpResponse, RequestBody};
-pub use reqwest_transport::{ReqwestTransport, TransportConfig};
+pub use reqwest_transport::{DEFAULT_MAX_RESPONSE_BYTES, ReqwestTransport, TransportConfig};
+pub use tls::{SpkiPin, TlsConfigError, TlsOptions};
 
 pub use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 

@@ -1,16 +1,23 @@
 //! [`Transport`] over `reqwest`: one shared client with a keep-alive connection pool,
-//! connect and per-attempt timeouts, TLS by rustls (ring, bundled Mozilla roots).
+//! connect and per-attempt timeouts, TLS by rustls (ring, bundled Mozilla roots plus the
+//! app's extra roots and pins), response bodies read up to a cap.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use futures_util::stream;
 use http::header::CONTENT_TYPE;
 use rand::Rng;
 
 use crate::multipart::CHUNK;
+use crate::tls::{TlsOptions, client_config, describe};
 use crate::{HttpRequest, HttpResponse, RequestBody, Transport, TransportError};
+
+/// The default cap on a response body. The largest answer of the API (a page of 100 users
+/// with their custom data) is far below it; a hostile or broken server cannot make the app
+/// hold more.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 
 /// Connection settings of [`ReqwestTransport`].
 #[derive(Clone, Debug)]
@@ -28,6 +35,11 @@ pub struct TransportConfig {
     /// Requests in flight at once; more wait their turn. reqwest opens a new connection for
     /// every concurrent request and has no cap of its own, so this bounds the connections.
     pub max_in_flight: usize,
+    /// The largest response body read; a longer one (or an endless one) ends the exchange
+    /// with [`TransportError::ResponseTooLarge`] once this many bytes arrived.
+    pub max_response_bytes: usize,
+    /// Extra roots and public-key pins.
+    pub tls: TlsOptions,
 }
 
 impl Default for TransportConfig {
@@ -39,6 +51,8 @@ impl Default for TransportConfig {
             pool_max_idle_per_host: 64,
             user_agent: concat!("connectycube-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
             max_in_flight: 64,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            tls: TlsOptions::default(),
         }
     }
 }
@@ -53,20 +67,13 @@ impl Default for TransportConfig {
 pub struct ReqwestTransport {
     client: reqwest::Client,
     default_timeout: Duration,
+    max_response_bytes: usize,
     in_flight: Arc<tokio::sync::Semaphore>,
 }
 
 impl ReqwestTransport {
     pub fn new(config: TransportConfig) -> Result<Self, TransportError> {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let roots = rustls::RootCertStore {
-            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-        };
-        let tls = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(|e| TransportError::Tls(e.to_string()))?
-            .with_root_certificates(roots)
-            .with_no_client_auth();
+        let tls = client_config(&config.tls).map_err(|e| TransportError::InvalidRequest(e.to_string()))?;
         let client = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
             .connect_timeout(config.connect_timeout)
@@ -83,6 +90,7 @@ impl ReqwestTransport {
         Ok(Self {
             client,
             default_timeout: config.default_timeout,
+            max_response_bytes: config.max_response_bytes,
             in_flight,
         })
     }
@@ -139,7 +147,7 @@ impl Transport for ReqwestTransport {
         let mut response = builder.send().await.map_err(classify)?;
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
-        let body = response.bytes().await.map_err(classify)?;
+        let body = read_capped(response, self.max_response_bytes).await?;
         Ok(HttpResponse { status, headers, body })
     }
 
@@ -149,16 +157,46 @@ impl Transport for ReqwestTransport {
     }
 }
 
+/// Reads the body as it streams in, counting: an announced or actual length past `limit`
+/// ends the exchange there (dropping the response closes the connection), so an endless
+/// body costs at most `limit` bytes of memory.
+async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<Bytes, TransportError> {
+    let too_large = || TransportError::ResponseTooLarge { limit };
+    let announced = response.content_length();
+    if announced.is_some_and(|length| length > limit as u64) {
+        return Err(too_large());
+    }
+    // The usual small answer arrives in one chunk and is kept as it is, without a copy.
+    let mut first: Option<Bytes> = None;
+    let mut rest = BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(classify)? {
+        let received = first.as_ref().map_or(0, Bytes::len) + rest.len();
+        if chunk.len() > limit - received {
+            return Err(too_large());
+        }
+        match first.take() {
+            None if rest.is_empty() => first = Some(chunk),
+            earlier => {
+                if let Some(earlier) = earlier {
+                    rest.extend_from_slice(&earlier);
+                }
+                rest.extend_from_slice(&chunk);
+            }
+        }
+    }
+    Ok(first.unwrap_or_else(|| rest.freeze()))
+}
+
 /// Maps reqwest's error to what the caller needs to know: did the request leave, can a
 /// retry help. The URL (which may hold a token) is dropped from the message.
 fn classify(error: reqwest::Error) -> TransportError {
     let error = error.without_url();
+    if let Some(tls) = tls_cause(&error) {
+        return TransportError::Tls(describe(tls));
+    }
     let detail = root_cause(&error);
     if error.is_builder() {
         return TransportError::InvalidRequest(detail);
-    }
-    if is_tls(&error) {
-        return TransportError::Tls(detail);
     }
     if error.is_connect() {
         return TransportError::Connect(detail);
@@ -171,19 +209,30 @@ fn classify(error: reqwest::Error) -> TransportError {
 
 fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
     let mut source: &(dyn std::error::Error + 'static) = error;
-    while let Some(next) = source.source() {
+    while let Some(next) = next_cause(source) {
         source = next;
     }
     source.to_string()
 }
 
-fn is_tls(error: &(dyn std::error::Error + 'static)) -> bool {
+/// The rustls error behind a failure, if any.
+fn tls_cause<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
     let mut source = Some(error);
     while let Some(current) = source {
-        if current.downcast_ref::<rustls::Error>().is_some() {
-            return true;
+        if let Some(tls) = current.downcast_ref::<rustls::Error>() {
+            return Some(tls);
         }
-        source = current.source();
+        source = next_cause(current);
     }
-    false
+    None
+}
+
+/// The next error down the chain. `io::Error::source()` skips the error it wraps (it
+/// answers that error's own source), which hides a rustls error inside an `io::Error`:
+/// step into the wrapped error instead.
+fn next_cause<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a (dyn std::error::Error + 'static)> {
+    match error.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+        Some(inner) => Some(inner),
+        None => error.source(),
+    }
 }
