@@ -2,6 +2,8 @@
 //! their types, and the validation rules (login 3–70 characters per the FAQ; the rest
 //! are the emulator's documented choices).
 
+use std::collections::HashSet;
+
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
@@ -95,49 +97,101 @@ fn normalise_website(site: String) -> String {
     }
 }
 
-/// Applies every writable field present in `fields` to `user`. Read-only fields that
-/// clients echo back (`id`, `created_at`, `guest`, …) are ignored. Passwords are handled
-/// by the caller, because sign-up and update treat them differently.
-pub fn apply_profile(user: &mut User, fields: &Map<String, Value>) -> Result<(), ApiError> {
-    if let Some(login) = text(fields, "login")? {
-        user.login = match login {
-            Some(login) => Some(validate_login(&login)?),
-            None => return Err(ApiError::invalid("login", "cannot be blank")),
+/// A field's new value: `None` = leave, `Some(None)` = clear, `Some(Some(v))` = set.
+type Change<T> = Option<Option<T>>;
+
+fn set<T>(slot: &mut Option<T>, change: Change<T>) {
+    if let Some(value) = change {
+        *slot = value;
+    }
+}
+
+/// Every writable field of a `user` object, read and validated without the store, so
+/// that the work (a long tag list, say) happens before the global lock is taken.
+/// Read-only fields that clients echo back (`id`, `created_at`, `guest`, …) are ignored.
+/// Passwords are left to the caller, because sign-up and update treat them differently.
+#[derive(Debug, Default)]
+pub struct ProfileInput {
+    /// A login can be changed, never cleared.
+    login: Option<String>,
+    email: Change<String>,
+    full_name: Change<String>,
+    website: Change<String>,
+    phone: Change<String>,
+    custom_data: Change<String>,
+    avatar: Change<String>,
+    external_id: Change<String>,
+    facebook_id: Change<String>,
+    twitter_id: Change<String>,
+    external_user_id: Change<i64>,
+    blob_id: Change<i64>,
+    timezone: Change<i64>,
+    tags: Option<Vec<String>>,
+}
+
+impl ProfileInput {
+    pub fn read(fields: &Map<String, Value>) -> Result<Self, ApiError> {
+        let login = match text(fields, "login")? {
+            None => None,
+            Some(Some(login)) => Some(validate_login(&login)?),
+            Some(None) => return Err(ApiError::invalid("login", "cannot be blank")),
         };
+        let email = text(fields, "email")?
+            .map(|email| email.map(|e| validate_email(&e)).transpose())
+            .transpose()?;
+        let full_name =
+            text(fields, "full_name")?.map(|name| name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()));
+        let website = text(fields, "website")?.map(|site| site.map(normalise_website));
+        Ok(Self {
+            login,
+            email,
+            full_name,
+            website,
+            phone: text(fields, "phone")?,
+            custom_data: text(fields, "custom_data")?,
+            avatar: text(fields, "avatar")?,
+            external_id: text(fields, "external_id")?,
+            facebook_id: text(fields, "facebook_id")?,
+            twitter_id: text(fields, "twitter_id")?,
+            external_user_id: integer(fields, "external_user_id")?,
+            blob_id: integer(fields, "blob_id")?,
+            timezone: integer(fields, "timezone")?,
+            tags: tags(fields)?,
+        })
     }
-    if let Some(email) = text(fields, "email")? {
-        user.email = email.map(|e| validate_email(&e)).transpose()?;
+
+    /// Whether the input sets a login or an email (sign-up needs one of them).
+    pub fn names_the_user(&self) -> bool {
+        self.login.is_some() || matches!(self.email, Some(Some(_)))
     }
-    if let Some(full_name) = text(fields, "full_name")? {
-        user.full_name = full_name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-    }
-    if let Some(website) = text(fields, "website")? {
-        user.website = website.map(normalise_website);
-    }
-    let plain: [(&str, &mut Option<String>); 6] = [
-        ("phone", &mut user.phone),
-        ("custom_data", &mut user.custom_data),
-        ("avatar", &mut user.avatar),
-        ("external_id", &mut user.external_id),
-        ("facebook_id", &mut user.facebook_id),
-        ("twitter_id", &mut user.twitter_id),
-    ];
-    for (name, slot) in plain {
-        if let Some(value) = text(fields, name)? {
-            *slot = value;
+
+    pub fn apply(self, user: &mut User) {
+        if let Some(login) = self.login {
+            user.login = Some(login);
+        }
+        set(&mut user.email, self.email);
+        set(&mut user.full_name, self.full_name);
+        set(&mut user.website, self.website);
+        set(&mut user.phone, self.phone);
+        set(&mut user.custom_data, self.custom_data);
+        set(&mut user.avatar, self.avatar);
+        set(&mut user.external_id, self.external_id);
+        set(&mut user.facebook_id, self.facebook_id);
+        set(&mut user.twitter_id, self.twitter_id);
+        set(&mut user.external_user_id, self.external_user_id);
+        set(&mut user.blob_id, self.blob_id);
+        set(&mut user.timezone, self.timezone);
+        if let Some(tags) = self.tags {
+            user.tags = tags;
         }
     }
-    let numbers: [(&str, &mut Option<i64>); 3] = [
-        ("external_user_id", &mut user.external_user_id),
-        ("blob_id", &mut user.blob_id),
-        ("timezone", &mut user.timezone),
-    ];
-    for (name, slot) in numbers {
-        if let Some(value) = integer(fields, name)? {
-            *slot = value;
-        }
-    }
-    // `tag_list` is the documented write name; `user_tags` (the read name) is accepted too.
+}
+
+/// `tag_list` is the documented write name; `user_tags` (the read name) is accepted too,
+/// and wins when both are sent. Tags are de-duplicated without (ASCII) case, first
+/// spelling kept, in one pass: a sign-up may carry a hundred thousand of them.
+fn tags(fields: &Map<String, Value>) -> Result<Option<Vec<String>>, ApiError> {
+    let mut result = None;
     for name in ["tag_list", "user_tags"] {
         match fields.get(name) {
             None => {}
@@ -145,17 +199,16 @@ pub fn apply_profile(user: &mut User, fields: &Map<String, Value>) -> Result<(),
                 return Err(ApiError::invalid(name, "must be an array or a comma-separated string"));
             }
             Some(value) => {
-                let mut tags: Vec<String> = Vec::new();
-                for tag in list_items(value) {
-                    if !tags.iter().any(|t| t.eq_ignore_ascii_case(&tag)) {
-                        tags.push(tag);
-                    }
-                }
-                user.tags = tags;
+                let mut seen = HashSet::new();
+                let tags = list_items(value)
+                    .into_iter()
+                    .filter(|tag| seen.insert(tag.to_ascii_lowercase()))
+                    .collect();
+                result = Some(tags);
             }
         }
     }
-    Ok(())
+    Ok(result)
 }
 
 #[cfg(test)]
@@ -165,7 +218,7 @@ mod tests {
 
     fn apply(value: Value) -> Result<User, ApiError> {
         let mut user = User::new(time::OffsetDateTime::UNIX_EPOCH);
-        apply_profile(&mut user, value.as_object().unwrap())?;
+        ProfileInput::read(value.as_object().unwrap())?.apply(&mut user);
         Ok(user)
     }
 
@@ -179,6 +232,21 @@ mod tests {
             apply(json!({"tag_list": "iphone, apple,,apple"})).unwrap().tags,
             ["iphone", "apple"]
         );
+    }
+
+    #[test]
+    fn a_hundred_thousand_tags_are_deduplicated_without_case() {
+        let mut sent: Vec<String> = (0..130_000).map(|i| format!("t{i:x}")).collect();
+        // Every tenth tag comes back in upper case; those are duplicates.
+        for i in (0..130_000).step_by(10) {
+            sent.push(format!("T{i:X}"));
+        }
+        let user = apply(json!({ "tag_list": sent.join(",") })).unwrap();
+        assert_eq!(user.tags.len(), 130_000);
+        assert_eq!(user.tags[..3], ["t0", "t1", "t2"]);
+        assert_eq!(user.tags.last().map(String::as_str), Some("t1fbcf"));
+        let user = apply(json!({ "tag_list": ["Vip", "vip", "VIP", "acc"] })).unwrap();
+        assert_eq!(user.tags, ["Vip", "acc"], "the first spelling is kept");
     }
 
     #[test]

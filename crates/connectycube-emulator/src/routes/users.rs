@@ -14,7 +14,7 @@ use crate::search::{V1Filter, V2Query, apply_v1_order};
 use crate::state::App;
 use crate::store::{Email, PasswordHash, Store, User, UserView};
 use crate::timefmt::iso_seconds;
-use crate::users_input::{apply_profile, user_object, validate_password};
+use crate::users_input::{ProfileInput, user_object, validate_password};
 use serde::Serialize;
 
 /// A user counts as online for this long after their last request.
@@ -59,6 +59,9 @@ struct V2Page<'a> {
 /// `POST /users`: with a session, or with only `CB-AuthKey`.
 pub async fn sign_up(State(app): State<App>, req: Req) -> Result<Reply, ApiError> {
     let now = app.clock.now();
+    // The user is read, validated and its password hashed before the lock; its errors
+    // still come after the caller's (a 401 beats a 422).
+    let new_user = read_new_user(&req.params, now);
     let mut store = app.store(now);
     let caller = if auth::token(&req.headers).is_some() {
         Some(auth::caller(&mut store, &req.headers, now)?)
@@ -69,18 +72,23 @@ pub async fn sign_up(State(app): State<App>, req: Req) -> Result<Reply, ApiError
             None => return Err(ApiError::token_required()),
         }
     };
-    let fields = user_object(&req.params)?;
-    let mut user = User::new(now);
-    apply_profile(&mut user, fields)?;
-    if user.login.is_none() && user.email.is_none() {
+    let id = store.insert_user(new_user?)?;
+    let user = store.user(id, now).ok_or_else(ApiError::user_not_found)?;
+    Ok(user_reply(StatusCode::CREATED, user, caller.as_ref()))
+}
+
+fn read_new_user(params: &Params, now: OffsetDateTime) -> Result<User, ApiError> {
+    let fields = user_object(params)?;
+    let profile = ProfileInput::read(fields)?;
+    if !profile.names_the_user() {
         return Err(ApiError::invalid("base", "login or email required"));
     }
     let password = fields.get("password").and_then(scalar_text).filter(|p| !p.is_empty());
     let password = password.ok_or_else(|| ApiError::invalid("password", "cannot be blank"))?;
+    let mut user = User::new(now);
+    profile.apply(&mut user);
     user.password = Some(PasswordHash::new(&validate_password(&password)?));
-    let id = store.insert_user(user)?;
-    let user = store.user(id, now).ok_or_else(ApiError::user_not_found)?;
-    Ok(user_reply(StatusCode::CREATED, user, caller.as_ref()))
+    Ok(user)
 }
 
 /// The caller's own user, or why `id` is not it (404 unknown, 403 someone else).
@@ -95,26 +103,49 @@ fn own_user(store: &Store, caller: &Caller, id: Option<i64>, now: OffsetDateTime
     Ok(id)
 }
 
+/// What `PUT /users/{id}` asks for, read before the lock.
+struct UserUpdate {
+    profile: ProfileInput,
+    /// The new password, hashed (or why it is refused, reported after the old one is
+    /// checked), and the old one as sent.
+    password: Option<(Result<PasswordHash, ApiError>, Option<String>)>,
+}
+
+fn read_update(params: &Params) -> Result<UserUpdate, ApiError> {
+    let fields = user_object(params)?;
+    let profile = ProfileInput::read(fields)?;
+    let password = fields.get("password").and_then(scalar_text).filter(|p| !p.is_empty());
+    let password = match password {
+        Some(password) => {
+            // Dart 2.x sends `oldPassword`; the documented name is `old_password`.
+            let old = ["old_password", "oldPassword"]
+                .iter()
+                .find_map(|k| fields.get(*k).and_then(scalar_text));
+            let hashed = validate_password(&password).map(|p| PasswordHash::new(&p));
+            Some((hashed, old))
+        }
+        None => None,
+    };
+    Ok(UserUpdate { profile, password })
+}
+
 pub async fn update(State(app): State<App>, Segment(id): Segment, req: Req) -> Result<Reply, ApiError> {
     let now = app.clock.now();
+    let update = read_update(&req.params);
     let mut store = app.store(now);
     let caller = auth::caller(&mut store, &req.headers, now)?;
     let id = own_user(&store, &caller, id.parse().ok(), now)?;
-    let fields = user_object(&req.params)?;
+    let UserUpdate { profile, password } = update?;
     let mut user = store.user(id, now).ok_or_else(ApiError::user_not_found)?.clone();
-    apply_profile(&mut user, fields)?;
-    if let Some(password) = fields.get("password").and_then(scalar_text).filter(|p| !p.is_empty()) {
-        // Dart 2.x sends `oldPassword`; the documented name is `old_password`.
-        let old = ["old_password", "oldPassword"]
-            .iter()
-            .find_map(|k| fields.get(*k).and_then(scalar_text));
+    profile.apply(&mut user);
+    if let Some((new_password, old)) = password {
         if let Some(current) = &user.password {
             let old = old.ok_or_else(|| ApiError::invalid("old_password", "cannot be blank"))?;
             if !current.matches(&old) {
                 return Err(ApiError::invalid("old_password", "is incorrect"));
             }
         }
-        user.password = Some(PasswordHash::new(&validate_password(&password)?));
+        user.password = Some(new_password?);
     }
     user.updated_at = now;
     store.replace_user(user)?;
