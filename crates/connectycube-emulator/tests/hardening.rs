@@ -61,3 +61,69 @@ async fn a_sign_up_with_130000_tags_does_not_stall_other_requests() {
     assert_eq!(stored.split(',').count(), unique);
     assert!(stored.starts_with("t0,t1,t2,"));
 }
+
+/// A signed `POST /session` body with `timestamp` and `nonce` as given (numbers or text).
+fn signed_session(timestamp: serde_json::Value, nonce: serde_json::Value) -> serde_json::Value {
+    let mut body = json!({"application_id": APP_ID, "auth_key": AUTH_KEY, "nonce": nonce, "timestamp": timestamp});
+    let signature = connectycube_emulator::sign_session_body(AUTH_SECRET, body.to_string().as_bytes()).unwrap();
+    body["signature"] = json!(signature);
+    body
+}
+
+#[tokio::test]
+async fn extreme_signed_timestamps_are_invalid_not_a_crash() {
+    let s = start().await;
+    for timestamp in [i64::MIN, i64::MIN + 1, -1, 0, i64::MAX - 1, i64::MAX] {
+        for value in [json!(timestamp), json!(timestamp.to_string())] {
+            let resp = s
+                .call("POST", "/session", None, Some(signed_session(value, json!(1))))
+                .await
+                .expect(422);
+            assert_eq!(resp.json, json!({"errors": {"timestamp": ["invalid timestamp"]}}));
+        }
+    }
+    // Still serving.
+    s.create_session(json!({})).await.expect(201);
+}
+
+#[test]
+fn signed_sessions_with_any_timestamp_and_nonce_never_answer_5xx() {
+    use proptest::prelude::*;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let s = runtime.block_on(start());
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let number = prop_oneof![
+        any::<i64>(),
+        Just(i64::MIN),
+        Just(i64::MAX),
+        (-4000i64..4000).prop_map(move |d| now + d),
+    ];
+    let value = prop_oneof![
+        number.clone().prop_map(|n| json!(n)),
+        number.prop_map(|n| json!(n.to_string())),
+        any::<u64>().prop_map(|n| json!(n)),
+        any::<f64>().prop_map(|n| json!(n)),
+        "\\PC{0,24}".prop_map(|text| json!(text)),
+        Just(json!(null)),
+        Just(json!(" 12 ")),
+    ];
+    let config = ProptestConfig {
+        cases: 400,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    };
+    proptest!(config, |(timestamp in value.clone(), nonce in value)| {
+        runtime.block_on(async {
+            let body = signed_session(timestamp.clone(), nonce.clone());
+            let resp = s.call("POST", "/session", None, Some(body)).await;
+            prop_assert!(
+                resp.status == 201 || resp.status == 422,
+                "timestamp {timestamp}, nonce {nonce} → {} {}", resp.status, resp.text
+            );
+            Ok(())
+        })?;
+    });
+}

@@ -18,7 +18,7 @@ use crate::store::{GUEST_SESSION_TTL, Identity, PasswordHash, Store, User};
 use crate::users_input::{validate_email, validate_login, validate_password};
 
 /// A signed request's timestamp must be this close to the server's clock.
-const TIMESTAMP_WINDOW_SECS: i64 = 60 * 60;
+const TIMESTAMP_WINDOW_SECS: u64 = 60 * 60;
 
 /// What a session or login request authenticates with.
 enum Credentials {
@@ -143,7 +143,8 @@ fn check_signature(app: &AppState, store: &mut Store, params: &Params, now: Offs
         .text("timestamp")
         .and_then(|t| t.trim().parse::<i64>().ok())
         .ok_or_else(ApiError::invalid_timestamp)?;
-    if (timestamp - now.unix_timestamp()).abs() > TIMESTAMP_WINDOW_SECS {
+    // `abs_diff`: any i64 may arrive, and a subtraction could overflow.
+    if timestamp.abs_diff(now.unix_timestamp()) > TIMESTAMP_WINDOW_SECS {
         return Err(ApiError::invalid_timestamp());
     }
     let nonce = params
