@@ -12,11 +12,21 @@ pub const NEED_USER: &str = "Forbidden. Need user.";
 /// Message of a signed `POST /session` whose timestamp is too far from server time (422, key `timestamp`).
 pub const INVALID_TIMESTAMP: &str = "invalid timestamp";
 
+/// The most messages kept of one list (the body's, or one field's); the rest are counted in a
+/// last message `"… and N more"`. A hostile or broken server cannot turn one answer into an
+/// error the app cannot print.
+pub const MAX_MESSAGES: usize = 32;
+/// The most fields kept of an object-shaped body.
+pub const MAX_FIELDS: usize = 32;
+/// The longest message kept, in bytes; a longer one is cut (at a character boundary) and ends in `…`.
+pub const MAX_MESSAGE_BYTES: usize = 1024;
+
 /// The server's error bodies: `{"errors":["msg",...]}` or `{"errors":{"field":["msg",...]}}` (field "base" = general).
 ///
 /// `messages` holds the array items, or for the object shape the `base` messages as-is followed by
 /// `"<field> <message>"` for the other fields (in key order); `fields` holds the object's non-`base` keys
-/// as-is (empty for the array shape).
+/// as-is (empty for the array shape). Both are bounded ([`MAX_MESSAGES`], [`MAX_FIELDS`],
+/// [`MAX_MESSAGE_BYTES`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ErrorBody {
     /// Every message, readable on its own.
@@ -26,10 +36,40 @@ pub struct ErrorBody {
 }
 
 fn texts(value: &Value) -> Vec<String> {
-    match value {
-        Value::Array(items) => items.iter().filter_map(text).collect(),
-        other => text(other).into_iter().collect(),
+    let items = match value {
+        Value::Array(items) => items.as_slice(),
+        other => std::slice::from_ref(other),
+    };
+    bounded(items.iter().filter_map(text))
+}
+
+/// At most [`MAX_MESSAGES`] messages, each at most [`MAX_MESSAGE_BYTES`], and a count of the rest.
+fn bounded(messages: impl Iterator<Item = String>) -> Vec<String> {
+    let mut kept = Vec::new();
+    let mut more = 0usize;
+    for message in messages {
+        if kept.len() < MAX_MESSAGES {
+            kept.push(shortened(message));
+        } else {
+            more += 1;
+        }
     }
+    if more > 0 {
+        kept.push(format!("… and {more} more"));
+    }
+    kept
+}
+
+fn shortened(mut message: String) -> String {
+    if message.len() > MAX_MESSAGE_BYTES {
+        let mut end = MAX_MESSAGE_BYTES;
+        while !message.is_char_boundary(end) {
+            end -= 1;
+        }
+        message.truncate(end);
+        message.push('…');
+    }
+    message
 }
 
 fn text(value: &Value) -> Option<String> {
@@ -62,10 +102,20 @@ impl ErrorBody {
             Value::Object(map) => {
                 let mut messages = map.get("base").map(texts).unwrap_or_default();
                 let mut fields = BTreeMap::new();
+                let mut more_fields = 0usize;
                 for (field, value) in map.iter().filter(|(k, _)| k.as_str() != "base") {
+                    if fields.len() == MAX_FIELDS {
+                        more_fields += 1;
+                        continue;
+                    }
+                    let field = shortened(field.clone());
                     let list = texts(value);
                     messages.extend(list.iter().map(|m| format!("{field} {m}")));
-                    fields.insert(field.clone(), list);
+                    fields.insert(field, list);
+                }
+                let mut messages = bounded(messages.into_iter());
+                if more_fields > 0 {
+                    messages.push(format!("… and {more_fields} more fields"));
                 }
                 Some(Self { messages, fields })
             }
@@ -177,6 +227,29 @@ mod tests {
         assert_eq!(b.messages, ["Something"]);
         let b = parse(r#"{"errors":[]}"#);
         assert!(b.messages.is_empty());
+    }
+
+    #[test]
+    fn a_flood_of_messages_is_bounded() {
+        let many: Vec<String> = (0..100_000).map(|i| format!("message {i}")).collect();
+        let b = parse(&serde_json::json!({ "errors": many }).to_string());
+        assert_eq!(b.messages.len(), MAX_MESSAGES + 1);
+        assert_eq!(b.messages[0], "message 0");
+        assert_eq!(b.messages[MAX_MESSAGES], "… and 99968 more");
+        assert!(b.to_string().len() < 2_000);
+
+        let long = "é".repeat(10_000);
+        let b = parse(&serde_json::json!({ "errors": [long] }).to_string());
+        assert!(b.messages[0].len() <= MAX_MESSAGE_BYTES + '…'.len_utf8());
+        assert!(b.messages[0].ends_with('…'));
+
+        let fields: serde_json::Map<String, serde_json::Value> =
+            (0..1_000).map(|i| (format!("f{i:04}"), serde_json::json!(vec!["bad"; 100]))).collect();
+        let b = parse(&serde_json::json!({ "errors": fields }).to_string());
+        assert_eq!(b.fields.len(), MAX_FIELDS);
+        assert!(b.fields.values().all(|list| list.len() == MAX_MESSAGES + 1));
+        assert_eq!(b.messages.len(), MAX_MESSAGES + 2);
+        assert_eq!(b.messages.last().unwrap(), "… and 968 more fields");
     }
 
     #[test]
