@@ -127,3 +127,82 @@ fn signed_sessions_with_any_timestamp_and_nonce_never_answer_5xx() {
         })?;
     });
 }
+
+#[tokio::test]
+async fn clock_moves_are_bounded_and_the_emulator_keeps_serving() {
+    let s = start().await;
+    for advance in [400_000_000_000i64, -400_000_000_000, i64::MAX, i64::MIN] {
+        let resp = s
+            .call(
+                "POST",
+                "/__emulator/clock",
+                None,
+                Some(json!({"advance_secs": advance})),
+            )
+            .await
+            .expect(400);
+        let message = resp.json["errors"]["base"][0].as_str().unwrap();
+        assert!(message.contains("3155760000"), "{message}");
+    }
+    // Not before 1970.
+    let resp = s
+        .call(
+            "POST",
+            "/__emulator/clock",
+            None,
+            Some(json!({"advance_secs": -3_000_000_000i64})),
+        )
+        .await
+        .expect(400);
+    assert!(resp.json["errors"]["base"][0].as_str().unwrap().contains("1970-01-01"));
+    // The clock did not move, and every route still answers.
+    let now = s.control("GET", "clock", None).await;
+    let year: i32 = now["now"].as_str().unwrap()[..4].parse().unwrap();
+    assert_eq!(year, time::OffsetDateTime::now_utc().year());
+    let token = s.app_session().await;
+    s.get("/users/v2?login=nobody", &token).await.expect(200);
+
+    // Largest moves, up to the far end of the range: still a working emulator.
+    let mut moves = 0;
+    loop {
+        let resp = s
+            .call(
+                "POST",
+                "/__emulator/clock",
+                None,
+                Some(json!({"advance_secs": 3_155_760_000i64})),
+            )
+            .await;
+        if resp.status == 400 {
+            assert!(resp.text.contains("9000-01-01"), "{}", resp.text);
+            break;
+        }
+        resp.expect(200);
+        moves += 1;
+    }
+    assert!(moves > 60, "{moves}");
+    let (token, id) = s.user_session("far_future", "password1").await;
+    let resp = s.get(&format!("/users/{id}"), &token).await.expect(200);
+    assert!(resp.header("date").is_some());
+    assert!(resp.header("cb-token-expirationdate").unwrap().starts_with("89"));
+}
+
+#[tokio::test]
+async fn fault_statuses_must_be_200_to_599() {
+    let s = start().await;
+    for status in [0, 100, 199, 600, 700, 999, 1000, 65535] {
+        let rule = json!({"path_prefix": "/users", "status": status});
+        let resp = s.call("POST", "/__emulator/faults", None, Some(rule)).await.expect(400);
+        assert_eq!(
+            resp.json,
+            json!({"errors": {"base": ["status must be an HTTP status code from 200 to 599"]}}),
+            "{status}"
+        );
+    }
+    for status in [200, 599] {
+        let rule = json!({"path_prefix": "/session", "status": status});
+        s.control("POST", "faults", Some(rule)).await;
+        assert_eq!(s.create_session(json!({})).await.status, status);
+    }
+    s.create_session(json!({})).await.expect(201);
+}

@@ -1,7 +1,6 @@
 //! The test-control API under `/__emulator/` (`emulator-control.md`). Never needs a token.
 
 use axum::extract::State;
-use hyper::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -30,7 +29,10 @@ struct Advance {
 
 pub async fn clock(State(app): State<App>, req: Req) -> Result<Reply, ApiError> {
     let Advance { advance_secs } = body(&req)?;
-    let now = app.clock.advance(advance_secs);
+    let now = app
+        .clock
+        .advance(advance_secs)
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
     Ok(Reply::ok(&json!({ "now": iso_seconds(now) })))
 }
 
@@ -53,7 +55,8 @@ pub async fn add_fault(State(app): State<App>, req: Req) -> Result<Reply, ApiErr
             "a fault needs at least one of status, delay_ms, drop",
         ));
     }
-    if rule.status.is_some_and(|s| StatusCode::from_u16(s).is_err() || s < 200) {
+    // `StatusCode::from_u16` takes 100–999; an answer a client can read is 200–599.
+    if rule.status.is_some_and(|s| !(200..=599).contains(&s)) {
         return Err(ApiError::bad_request(
             "status must be an HTTP status code from 200 to 599",
         ));
