@@ -243,8 +243,9 @@ mod tests {
         assert!(b.messages[0].len() <= MAX_MESSAGE_BYTES + '…'.len_utf8());
         assert!(b.messages[0].ends_with('…'));
 
-        let fields: serde_json::Map<String, serde_json::Value> =
-            (0..1_000).map(|i| (format!("f{i:04}"), serde_json::json!(vec!["bad"; 100]))).collect();
+        let fields: serde_json::Map<String, serde_json::Value> = (0..1_000)
+            .map(|i| (format!("f{i:04}"), serde_json::json!(vec!["bad"; 100])))
+            .collect();
         let b = parse(&serde_json::json!({ "errors": fields }).to_string());
         assert_eq!(b.fields.len(), MAX_FIELDS);
         assert!(b.fields.values().all(|list| list.len() == MAX_MESSAGES + 1));

@@ -5,7 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use connectycube_models::{Credentials, Secret, decode_session};
-use connectycube_transport::{ReqwestTransport, Transport, TransportConfig};
+use connectycube_transport::{
+    DEFAULT_MAX_RESPONSE_BYTES, HeaderValue, ReqwestTransport, SpkiPin, TlsOptions, Transport, TransportConfig,
+};
 
 use crate::api::{AuthClient, StorageClient, UsersClient};
 use crate::config::{Config, DEFAULT_API_ENDPOINT, RetryConfig, Timeouts, normalise_endpoint};
@@ -60,6 +62,13 @@ impl Inner {
         request.repeat = Repeat::Safe;
         let answer = self.execute(request).await?;
         let session = decode_session(&answer.response.body).map_err(|e| Error::decode(&e))?;
+        // Installed, a token no header can carry would make every later call fail here, with
+        // nothing to replace it: the answer is refused instead.
+        if session.token.is_empty() || HeaderValue::from_str(session.token.expose()).is_err() {
+            return Err(Error::Decode(
+                "the session token in the server's answer is empty or holds characters a header cannot carry".into(),
+            ));
+        }
         Ok(ActiveSession {
             expires_at: self.expiry_of(&answer.response),
             user_id: session.user_id.or(session.user.as_ref().map(|u| u.id)),
@@ -132,6 +141,9 @@ pub struct ConnectyCubeBuilder {
     store: Option<Arc<dyn SessionStore>>,
     restore: Option<Arc<dyn SessionRestore>>,
     device_clock_offset: time::Duration,
+    extra_roots_pem: Vec<Vec<u8>>,
+    pins: Vec<String>,
+    max_response_bytes: usize,
 }
 
 impl ConnectyCubeBuilder {
@@ -150,6 +162,9 @@ impl ConnectyCubeBuilder {
             store: None,
             restore: None,
             device_clock_offset: time::Duration::ZERO,
+            extra_roots_pem: Vec::new(),
+            pins: Vec::new(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
@@ -207,7 +222,32 @@ impl ConnectyCubeBuilder {
         self
     }
 
-    /// Replaces the HTTP transport (tests, custom stacks).
+    /// Trusts the root certificates of a PEM text (`-----BEGIN CERTIFICATE-----` blocks) as
+    /// well as the bundled Mozilla roots: a corporate proxy's CA, a staging server's. Refused
+    /// by [`Self::build`] when the text holds no usable certificate.
+    pub fn add_root_certificates_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.extra_roots_pem.push(pem.as_ref().to_vec());
+        self
+    }
+
+    /// Pins a public key in OkHttp's form, `sha256/BASE64` (the SHA-256 of a certificate's
+    /// SubjectPublicKeyInfo): with pins set, a server must present a certificate — its own or
+    /// an intermediate — with one of the pinned keys, on every new connection, on top of the
+    /// usual checks. Pin a backup key too, or a key change locks the app out.
+    pub fn pin_public_key(mut self, pin: impl Into<String>) -> Self {
+        self.pins.push(pin.into());
+        self
+    }
+
+    /// The largest response body read (default 4 MiB); a longer one ends the call with
+    /// [`Error::ResponseTooLarge`] once that much arrived.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Replaces the HTTP transport (tests, custom stacks). The TLS settings and the response
+    /// cap above are the default transport's; a custom one brings its own.
     pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
         self.transport = Some(transport);
         self
@@ -228,13 +268,27 @@ impl ConnectyCubeBuilder {
         if self.timeouts.attempt.is_zero() || self.timeouts.operation.is_zero() || self.timeouts.connect.is_zero() {
             return Err(Error::InvalidInput("timeouts must be longer than zero".into()));
         }
+        if self.max_response_bytes == 0 {
+            return Err(Error::InvalidInput("max_response_bytes must be more than zero".into()));
+        }
         let api_endpoint = normalise_endpoint(&self.api_endpoint, self.allow_http)?;
+        let mut tls = TlsOptions::default();
+        for pem in &self.extra_roots_pem {
+            tls.add_roots_pem(pem)
+                .map_err(|e| Error::InvalidInput(format!("extra root certificates: {e}")))?;
+        }
+        for pin in &self.pins {
+            tls.pins
+                .push(SpkiPin::parse(pin).map_err(|e| Error::InvalidInput(format!("public-key pin: {e}")))?);
+        }
         let transport: Arc<dyn Transport> = match self.transport {
             Some(transport) => transport,
             None => Arc::new(
                 ReqwestTransport::new(TransportConfig {
                     connect_timeout: self.timeouts.connect,
                     default_timeout: self.timeouts.attempt,
+                    max_response_bytes: self.max_response_bytes,
+                    tls,
                     ..TransportConfig::default()
                 })
                 .map_err(Error::from)?,
@@ -250,8 +304,8 @@ impl ConnectyCubeBuilder {
             retain_credentials: self.retain_credentials,
             expiry_margin: self.expiry_margin,
         };
-        let sessions = SessionManager::new(self.store, self.restore, self.retain_credentials);
         let clock = Clock::with_device_offset(self.device_clock_offset);
+        let sessions = SessionManager::new(self.store, self.restore, self.retain_credentials, &clock);
         Ok(ConnectyCube {
             inner: Arc::new(Inner {
                 config,

@@ -87,47 +87,53 @@ impl std::fmt::Debug for Config {
 
 /// Checks and normalises an API endpoint: `https://` only, except loopback addresses
 /// (so a local emulator works) or when plain HTTP is explicitly allowed. A bare host gets
-/// `https://`, as the official SDKs do.
+/// `https://`, as the official SDKs do. Judged on the parsed URL — the one the transport
+/// connects to — so `http://evil.example\@127.0.0.1` is `evil.example`, not loopback.
+/// A user name or password in the endpoint is refused: it would travel to the server and
+/// into every printed URL.
 pub(crate) fn normalise_endpoint(endpoint: &str, allow_http: bool) -> Result<String> {
-    let endpoint = endpoint.trim();
-    let endpoint = if endpoint.contains("://") {
-        endpoint.to_owned()
+    let text = endpoint.trim();
+    let with_scheme = if text.contains("://") {
+        text.to_owned()
     } else {
-        format!("https://{endpoint}")
+        format!("https://{text}")
     };
-    let endpoint = endpoint.trim_end_matches('/').to_owned();
-    let (scheme, rest) = endpoint.split_once("://").ok_or_else(|| invalid(&endpoint))?;
-    let authority = rest.split('/').next().unwrap_or("");
-    let host = host_of(authority);
-    if host.is_empty() || rest.contains(['?', '#', ' ']) {
-        return Err(invalid(&endpoint));
+    let url = url::Url::parse(&with_scheme).map_err(|e| invalid(&format!("{e}")))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::InvalidInput(
+            "an API endpoint must not hold a user name or password (user:password@)".into(),
+        ));
     }
-    match scheme.to_ascii_lowercase().as_str() {
-        "https" => Ok(endpoint),
-        "http" if allow_http || is_loopback(host) => Ok(endpoint),
-        "http" => Err(Error::InvalidInput(format!(
-            "plain HTTP is refused for {host}: use https:// (or allow plain HTTP explicitly for a test server)"
-        ))),
-        _ => Err(invalid(&endpoint)),
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("it has a query or fragment"));
     }
+    let host = url.host().ok_or_else(|| invalid("it has no host"))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if allow_http || is_loopback(&host) => {}
+        "http" => {
+            return Err(Error::InvalidInput(format!(
+                "plain HTTP is refused for {host}: use https:// (or allow plain HTTP explicitly for a test server)"
+            )));
+        }
+        other => return Err(invalid(&format!("the scheme {other} is not http(s)"))),
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
-fn invalid(endpoint: &str) -> Error {
-    Error::InvalidInput(format!("not an API endpoint URL: {endpoint}"))
+/// The endpoint text is not echoed: it may hold a password.
+fn invalid(why: &str) -> Error {
+    Error::InvalidInput(format!(
+        "not an API endpoint URL ({why}); expected https://host[:port][/path]"
+    ))
 }
 
-fn host_of(authority: &str) -> &str {
-    let authority = authority.rsplit('@').next().unwrap_or(authority);
-    if let Some(v6) = authority.strip_prefix('[') {
-        return v6.split(']').next().unwrap_or("");
+pub(crate) fn is_loopback(host: &url::Host<&str>) -> bool {
+    match host {
+        url::Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
     }
-    authority.split(':').next().unwrap_or("")
-}
-
-fn is_loopback(host: &str) -> bool {
-    host.eq_ignore_ascii_case("localhost")
-        || host == "::1"
-        || host.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]
@@ -157,5 +163,42 @@ mod tests {
         assert!(normalise_endpoint("http://10.0.0.2:8080", true).is_ok());
         assert!(normalise_endpoint("ftp://x", true).is_err());
         assert!(normalise_endpoint("https://", false).is_err());
+        assert_eq!(
+            normalise_endpoint("HTTPS://API.Example.com/api/", false).unwrap(),
+            "https://api.example.com/api"
+        );
+    }
+
+    #[test]
+    fn the_loopback_exemption_is_judged_on_the_parsed_url() {
+        // A backslash is a path separator to the URL parser: the host is evil.example.
+        let error = normalise_endpoint("http://evil.example\\@127.0.0.1", false).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid input: plain HTTP is refused for evil.example: use https:// (or allow plain HTTP explicitly for a test server)"
+        );
+        for tricky in [
+            "http://127.0.0.1.evil.example",
+            "http://localhost.evil.example:80",
+            "http://evil.example#@127.0.0.1",
+            "http://evil.example?@127.0.0.1",
+        ] {
+            assert!(normalise_endpoint(tricky, false).is_err(), "{tricky}");
+        }
+    }
+
+    #[test]
+    fn userinfo_is_refused_and_never_echoed() {
+        for endpoint in [
+            "https://user:CANARY-PASSWORD@api.example.com",
+            "http://user:CANARY-PASSWORD@127.0.0.1:8080",
+            "https://CANARY-USER@api.example.com",
+        ] {
+            let error = normalise_endpoint(endpoint, true).unwrap_err();
+            assert_eq!(error.code(), "invalid_input");
+            assert!(!error.to_string().contains("CANARY"), "{error}");
+        }
+        let error = normalise_endpoint("https://CANARY-PASSWORD@", false).unwrap_err();
+        assert!(!error.to_string().contains("CANARY"), "{error}");
     }
 }

@@ -37,9 +37,23 @@ pub enum Error {
         messages: Vec<String>,
         fields: BTreeMap<String, Vec<String>>,
     },
-    /// The request could not be delivered or the answer not received (connect, reset, TLS).
+    /// The request could not be delivered or the answer not received (connect, reset).
     #[error("network error: {0}")]
     Network(String),
+    /// The server's certificate was refused (untrusted CA, wrong host name, expired, pin
+    /// mismatch) or the TLS handshake failed. Never retried and never downgraded to plain
+    /// HTTP: it will not fix itself, and the network may be hostile.
+    #[error("TLS error: {0}")]
+    Tls(String),
+    /// The request is larger than the server takes: a URL too long (too many values in one
+    /// lookup: split it; 414) or a body over the server's limit (413). `status` is `None`
+    /// when the SDK refused it before sending.
+    #[error("the request is too large for the server: {reason}")]
+    RequestTooLarge { status: Option<u16>, reason: String },
+    /// The server's answer is longer than the client reads (`max_response_bytes`): a broken
+    /// or hostile server, or a limit set too low.
+    #[error("the server's answer is larger than the {limit}-byte limit")]
+    ResponseTooLarge { limit: usize },
     /// An attempt or the whole operation ran out of time.
     #[error("the request timed out")]
     Timeout,
@@ -72,6 +86,9 @@ impl Error {
             Self::NotFound { .. } => "not_found",
             Self::Validation { .. } => "validation",
             Self::Network(_) => "network",
+            Self::Tls(_) => "tls",
+            Self::RequestTooLarge { .. } => "request_too_large",
+            Self::ResponseTooLarge { .. } => "response_too_large",
             Self::Timeout => "timeout",
             Self::Decode(_) => "decode",
             Self::InvalidInput(_) => "invalid_input",
@@ -87,6 +104,7 @@ impl Error {
             Self::Forbidden { .. } => Some(403),
             Self::NotFound { messages } if !messages.is_empty() => Some(404),
             Self::Validation { .. } => Some(422),
+            Self::RequestTooLarge { status, .. } => *status,
             _ => None,
         }
     }
@@ -125,6 +143,18 @@ impl Error {
                 },
             },
             422 => Self::Validation { messages, fields },
+            413 | 414 => Self::RequestTooLarge {
+                status: Some(status),
+                reason: format!(
+                    "{}{}",
+                    if status == 413 {
+                        "the server refused a body this large (413)"
+                    } else {
+                        "the server refused a URL this long (414): split the lookup into smaller ones"
+                    },
+                    join_messages(&messages)
+                ),
+            },
             _ => Self::Api {
                 status,
                 messages,
@@ -151,6 +181,8 @@ impl From<TransportError> for Error {
         match error {
             TransportError::Timeout => Self::Timeout,
             TransportError::InvalidRequest(detail) => Self::InvalidInput(detail),
+            TransportError::Tls(reason) => Self::Tls(reason),
+            TransportError::ResponseTooLarge { limit } => Self::ResponseTooLarge { limit },
             other => Self::Network(other.to_string()),
         }
     }
@@ -174,6 +206,14 @@ mod tests {
         assert_eq!(need_user.code(), "forbidden");
         let invalid = Error::from_status(422, br#"{"errors":{"login":["is too short"]}}"#);
         assert_eq!(invalid.field_errors().unwrap()["login"], ["is too short"]);
+        let too_large = Error::from_status(413, br#"{"errors":{"base":["Request Entity Too Large"]}}"#);
+        assert_eq!(too_large.code(), "request_too_large");
+        assert_eq!(too_large.status(), Some(413));
+        assert_eq!(
+            too_large.to_string(),
+            "the request is too large for the server: the server refused a body this large (413): Request Entity Too Large"
+        );
+        assert_eq!(Error::from_status(414, b"").status(), Some(414));
         let html = Error::from_status(502, b"<html>bad gateway</html>");
         assert_eq!(html.status(), Some(502));
         assert!(html.to_string().contains("502"));

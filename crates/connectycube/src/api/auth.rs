@@ -169,7 +169,7 @@ impl AuthClient {
     pub fn set_session(&self, token: impl Into<Secret>, expires_at: Option<OffsetDateTime>, user_id: Option<u64>) {
         self.inner.sessions.inject(ActiveSession {
             token: token.into(),
-            expires_at,
+            expires_at: self.inner.clock.expiry_from_app(expires_at),
             user_id,
             user: None,
             session_id: None,

@@ -132,7 +132,8 @@ impl StorageClient {
             .map(|access| access.params.clone())
             .ok_or_else(|| Error::Decode("the new blob has no upload form".into()))?;
         let form = UploadForm::parse(&params).map_err(|e| Error::Decode(format!("upload form: {e}")))?;
-        let mut send = ApiRequest::new(Method::POST, form.url, Auth::None).repeat(Repeat::Safe);
+        let address = upload_address(&form.url, &self.inner.config.api_endpoint)?;
+        let mut send = ApiRequest::external(Method::POST, address).repeat(Repeat::Safe);
         send.body = Body::Multipart(MultipartBody {
             fields: form.fields,
             file: FilePart {
@@ -215,6 +216,56 @@ fn file_progress(report: ProgressFn, file_len: u64) -> ProgressFn {
     })
 }
 
+/// Where the file goes: an absolute URL the server chose. The file never travels in
+/// cleartext because an answer said so: it must be `https` when the API is. A user name
+/// or password in it is refused (it would be sent to that host and printed in logs).
+fn upload_address(text: &str, api_endpoint: &str) -> Result<url::Url> {
+    let refused = |why: &str| Error::Decode(format!("the upload address {why}; the file was not sent"));
+    let address = url::Url::parse(text).map_err(|_| refused("is not a URL"))?;
+    if !address.username().is_empty() || address.password().is_some() {
+        return Err(refused("holds a user name or password"));
+    }
+    let api_is_plain_http = api_endpoint.starts_with("http://");
+    match address.scheme() {
+        "https" => Ok(address),
+        "http" if api_is_plain_http => Ok(address),
+        "http" => Err(refused("is plain http:// while the API is https://")),
+        _ => Err(refused("is not an http(s) URL")),
+    }
+}
+
 fn encode_segment(segment: &str) -> String {
     percent_encoding::utf8_percent_encode(segment, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_upload_address_must_be_https_when_the_api_is() {
+        let api = "https://api.connectycube.com";
+        let address = upload_address("HTTPS://S3.Example.com/bucket", api).unwrap();
+        assert_eq!(address.as_str(), "https://s3.example.com/bucket");
+        for (text, why) in [
+            (
+                "http://s3.example.com/bucket",
+                "is plain http:// while the API is https://",
+            ),
+            (
+                "HTTP://s3.example.com/bucket",
+                "is plain http:// while the API is https://",
+            ),
+            ("https://user:CANARY@s3.example.com/", "holds a user name or password"),
+            ("ftp://s3.example.com/", "is not an http(s) URL"),
+            ("/s3/cb-shared-s3", "is not a URL"),
+        ] {
+            let error = upload_address(text, api).unwrap_err();
+            assert_eq!(
+                error.to_string(),
+                format!("could not decode the server's answer: the upload address {why}; the file was not sent")
+            );
+        }
+        assert!(upload_address("http://127.0.0.1:9/s3", "http://127.0.0.1:9").is_ok());
+    }
 }

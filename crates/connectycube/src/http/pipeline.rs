@@ -16,8 +16,8 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use rand::Rng;
 use tokio::time::Instant;
 
-use super::request::{ApiRequest, Auth, Body, Repeat};
-use super::retry::{backoff, retryable_status};
+use super::request::{ApiRequest, Auth, Body, Repeat, Target};
+use super::retry::{backoff, retry_after, retryable_status};
 use crate::client::Inner;
 use crate::error::{Error, Result};
 use crate::session::SessionRef;
@@ -41,6 +41,10 @@ pub(crate) fn encode_query(pairs: &[(String, String)]) -> String {
         .collect::<Vec<_>>()
         .join("&")
 }
+
+/// The longest request target the HTTP stack can carry (`http::Uri`). Servers often refuse
+/// far shorter ones (8 KiB behind nginx) with a 414, which ends in the same error.
+const MAX_URL_BYTES: usize = 65_534;
 
 const SDK_HEADER: &str = concat!("Rust ", env!("CARGO_PKG_VERSION"));
 
@@ -140,47 +144,62 @@ impl Inner {
             }
             failed_attempts += 1;
             if retryable_status(status) && request.repeat == Repeat::Safe && failed_attempts < max_attempts {
-                let wait = backoff(&self.config.retry, failed_attempts, response.header("retry-after"));
-                sleep_before(deadline, wait).await?;
-                continue;
+                let asked = retry_after(response.header("retry-after"), self.clock.server_now());
+                let wait = backoff(&self.config.retry, failed_attempts, asked);
+                // A wait past the deadline could not end in time: the server's answer is
+                // the better error than a timeout.
+                if sleep_before(deadline, wait).await.is_ok() {
+                    continue;
+                }
             }
             return Err(Error::from_status(status, &response.body));
         }
     }
 
-    /// `CB-Token-ExpirationDate`, or two hours from the server's now when it is missing
-    /// (the documented sliding lifetime).
+    /// `CB-Token-ExpirationDate` when believable, or two hours from the server's now (the
+    /// documented sliding lifetime).
     pub(crate) fn expiry_of(&self, response: &HttpResponse) -> Option<time::OffsetDateTime> {
-        response
-            .header("cb-token-expirationdate")
-            .and_then(|text| {
-                self.expiry_header
-                    .get(text, connectycube_models::date::parse_expiration_header)
-                    .0
-            })
-            .or_else(|| Some(self.clock.server_now() + time::Duration::hours(2)))
+        let given = response.header("cb-token-expirationdate").and_then(|text| {
+            self.expiry_header
+                .get(text, connectycube_models::date::parse_expiration_header)
+                .0
+        });
+        self.clock.expiry_from_server(given)
     }
 
     fn compose(&self, request: &ApiRequest, session: Option<&SessionRef>) -> Result<HttpRequest> {
-        let absolute = request.path.starts_with("http://") || request.path.starts_with("https://");
-        let mut url = if absolute {
-            request.path.clone()
-        } else {
-            format!("{}{}", self.config.api_endpoint, request.path)
+        let (mut url, external) = match &request.target {
+            Target::Api(path) => (format!("{}{}", self.config.api_endpoint, path), false),
+            Target::External(url) => (url.as_str().to_owned(), true),
         };
         if !request.query.is_empty() {
             url.push(if url.contains('?') { '&' } else { '?' });
             url.push_str(&encode_query(&request.query));
         }
+        if url.len() > MAX_URL_BYTES {
+            return Err(Error::RequestTooLarge {
+                status: None,
+                reason: format!(
+                    "the URL would be {} bytes, more than HTTP can carry ({MAX_URL_BYTES}): split the lookup into smaller ones",
+                    url.len()
+                ),
+            });
+        }
         let mut headers = HeaderMap::with_capacity(4);
         // The storage upload goes to the file host, which takes no ConnectyCube headers.
-        if !absolute {
+        if !external {
             headers.insert(CB_SDK.clone(), HeaderValue::from_static(SDK_HEADER));
             headers.insert(API_VERSION.clone(), HeaderValue::from_static("0.1.1"));
             headers.insert(ACCEPT.clone(), HeaderValue::from_static("application/json"));
             match (session, request.auth) {
                 (Some(session), _) => {
-                    let token = session.token_header.clone().ok_or_else(not_a_header_value)?;
+                    // Tokens from the server are checked when the session is created; only
+                    // one the app set can fail here.
+                    let token = session.token_header.clone().ok_or_else(|| {
+                        Error::InvalidInput(
+                            "the session token the app set holds characters a header cannot carry".into(),
+                        )
+                    })?;
                     headers.insert(CB_TOKEN.clone(), token);
                 }
                 (None, Auth::SessionOrAuthKey) => {
@@ -234,12 +253,9 @@ async fn sleep_before(deadline: Instant, wait: Duration) -> Result<()> {
     Ok(())
 }
 
-fn not_a_header_value() -> Error {
-    Error::InvalidInput("a credential holds characters not allowed in a header".into())
-}
-
 fn header_value(value: &str) -> Result<HeaderValue> {
-    let mut value = HeaderValue::from_str(value).map_err(|_| not_a_header_value())?;
+    let mut value = HeaderValue::from_str(value)
+        .map_err(|_| Error::InvalidInput("the auth key holds characters a header cannot carry".into()))?;
     value.set_sensitive(true);
     Ok(value)
 }

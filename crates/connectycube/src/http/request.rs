@@ -39,11 +39,20 @@ pub(crate) enum Body {
     Multipart(MultipartBody),
 }
 
+/// Where a request goes.
+#[derive(Clone)]
+pub(crate) enum Target {
+    /// A path under the API endpoint (`/users/v2`), sent with the ConnectyCube headers.
+    Api(String),
+    /// An absolute URL the server handed out (the upload form's file host), sent without
+    /// them; checked before it gets here (`api/storage.rs`).
+    External(url::Url),
+}
+
 #[derive(Clone)]
 pub(crate) struct ApiRequest {
     pub method: Method,
-    /// A path under the API endpoint (`/users/v2`), or an absolute URL (the upload form).
-    pub path: String,
+    pub target: Target,
     pub query: Vec<(String, String)>,
     pub body: Body,
     pub auth: Auth,
@@ -59,12 +68,19 @@ impl ApiRequest {
         };
         Self {
             method,
-            path: path.into(),
+            target: Target::Api(path.into()),
             query: Vec::new(),
             body: Body::Empty,
             auth,
             repeat,
         }
+    }
+
+    /// A request to a URL outside the API, with no credential.
+    pub fn external(method: Method, url: url::Url) -> Self {
+        let mut request = Self::new(method, String::new(), Auth::None);
+        request.target = Target::External(url);
+        request
     }
 
     pub fn get(path: impl Into<String>, need: Need) -> Self {

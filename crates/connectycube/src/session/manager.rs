@@ -17,6 +17,7 @@ use futures_util::future::{BoxFuture, Shared};
 use parking_lot::Mutex;
 use time::OffsetDateTime;
 
+use super::clock::Clock;
 use super::{ActiveSession, SessionRef, SessionRestore, SessionStore, StoredSession};
 use crate::client::Inner;
 use crate::error::{Error, Result};
@@ -76,7 +77,8 @@ impl Current {
 
     fn is_live(&self, server_now: OffsetDateTime, margin: time::Duration) -> bool {
         // Unknown expiry (an injected token): assume live; a 401 will tell otherwise.
-        self.expires_at.is_none_or(|at| at - margin > server_now)
+        self.expires_at
+            .is_none_or(|at| at.checked_sub(margin).is_some_and(|renew_at| renew_at > server_now))
     }
 }
 
@@ -97,16 +99,24 @@ impl SessionManager {
         store: Option<Arc<dyn SessionStore>>,
         restore: Option<Arc<dyn SessionRestore>>,
         retain_credentials: bool,
+        clock: &Clock,
     ) -> Self {
         let mut slot = Slot::default();
         // Cold start: resume the persisted session without a network call.
         if let Some(stored) = store.as_ref().and_then(|s| s.load()) {
             slot.user_expected = stored.user_id.is_some();
-            slot.current = Some(Current {
-                handle: SessionRef::new(stored.token, stored.user_id, None),
-                expires_at: stored.expires_at,
-                user: None,
-            });
+            let handle = SessionRef::new(stored.token, stored.user_id, None);
+            // A token a header cannot carry (a damaged store) would fail every call: a new
+            // session is created (or, for a user, restored) instead.
+            if handle.token_header.is_some() {
+                slot.current = Some(Current {
+                    handle,
+                    expires_at: clock.expiry_from_app(stored.expires_at),
+                    user: None,
+                });
+            } else {
+                tracing::warn!("the saved session token cannot be sent in a header; it is not used");
+            }
         }
         Self {
             slot: Mutex::new(slot),
