@@ -40,7 +40,9 @@ impl TlsOptions {
             added += 1;
         }
         if added == 0 {
-            return Err(TlsConfigError("no PEM certificate found (expected -----BEGIN CERTIFICATE-----)".into()));
+            return Err(TlsConfigError(
+                "no PEM certificate found (expected -----BEGIN CERTIFICATE-----)".into(),
+            ));
         }
         Ok(added)
     }
@@ -83,8 +85,8 @@ impl SpkiPin {
 
     /// The pin of a DER certificate's public key.
     pub fn of_certificate(certificate: &CertificateDer<'_>) -> Result<Self, TlsConfigError> {
-        let parsed =
-            webpki::EndEntityCert::try_from(certificate).map_err(|e| TlsConfigError(format!("unreadable certificate: {e}")))?;
+        let parsed = webpki::EndEntityCert::try_from(certificate)
+            .map_err(|e| TlsConfigError(format!("unreadable certificate: {e}")))?;
         let spki = parsed.subject_public_key_info();
         let digest = ring::digest::digest(&ring::digest::SHA256, spki.as_ref());
         let mut pin = [0; 32];
@@ -179,9 +181,9 @@ impl ServerCertVerifier for PinningVerifier {
         if pinned {
             Ok(verified)
         } else {
-            Err(TlsError::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(
-                PinMismatch,
-            )))))
+            Err(TlsError::InvalidCertificate(CertificateError::Other(OtherError(
+                Arc::new(PinMismatch),
+            ))))
         }
     }
 

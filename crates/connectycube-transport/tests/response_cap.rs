@@ -60,7 +60,10 @@ async fn an_endless_chunked_body_stops_at_the_cap() {
     let (url, written) = serve_once(head, chunk(64 * 1024), true).await;
     let error = capped().send(HttpRequest::new(Method::POST, url)).await.unwrap_err();
     assert_eq!(error, TransportError::ResponseTooLarge { limit: CAP });
-    assert_eq!(error.to_string(), "the server's answer is larger than the 1048576-byte limit");
+    assert_eq!(
+        error.to_string(),
+        "the server's answer is larger than the 1048576-byte limit"
+    );
     assert!(!error.is_transient(), "a retry would read the same flood");
     // What the server managed to write is the cap plus what the socket buffers held when
     // the client hung up, not an unbounded amount.
