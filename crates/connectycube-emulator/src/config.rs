@@ -1,4 +1,7 @@
-//! What the emulated application looks like: credentials and app-level permissions.
+//! What the emulated application looks like: credentials and app-level permissions, and
+//! how the server treats connections.
+
+use std::time::Duration;
 
 /// Settings of the one ConnectyCube application the emulator serves.
 ///
@@ -26,12 +29,23 @@ pub struct EmulatorConfig {
     pub deny_users_v1_list: bool,
     /// Password reset by email switched off in the admin panel.
     pub disable_password_reset: bool,
+    /// A request head must arrive in full within this long of the connection opening or of
+    /// its first byte (over HTTPS the handshake counts too); else the connection is closed.
+    pub header_read_timeout: Duration,
+    /// A keep-alive connection with no request for this long is closed.
+    pub idle_timeout: Duration,
+    /// Connections served at once. Further ones are not accepted until one closes: they
+    /// wait in the listen backlog (their TCP connect succeeds, no answer comes).
+    pub max_connections: usize,
 }
 
 impl EmulatorConfig {
     pub const DEFAULT_APP_ID: u64 = 1;
     pub const DEFAULT_AUTH_KEY: &'static str = "29WfrNWdvkhmX6V";
     pub const DEFAULT_AUTH_SECRET: &'static str = "SECRETsecret123";
+    pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+    pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+    pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 }
 
 impl Default for EmulatorConfig {
@@ -47,6 +61,9 @@ impl Default for EmulatorConfig {
             custom_identity_provider: false,
             deny_users_v1_list: false,
             disable_password_reset: false,
+            header_read_timeout: Self::DEFAULT_HEADER_READ_TIMEOUT,
+            idle_timeout: Self::DEFAULT_IDLE_TIMEOUT,
+            max_connections: Self::DEFAULT_MAX_CONNECTIONS,
         }
     }
 }
@@ -65,6 +82,9 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("custom_identity_provider", &self.custom_identity_provider)
             .field("deny_users_v1_list", &self.deny_users_v1_list)
             .field("disable_password_reset", &self.disable_password_reset)
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("idle_timeout", &self.idle_timeout)
+            .field("max_connections", &self.max_connections)
             .finish()
     }
 }

@@ -18,6 +18,7 @@
 mod auth;
 mod clock;
 mod config;
+mod connection;
 mod error;
 mod params;
 mod reply;

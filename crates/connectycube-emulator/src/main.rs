@@ -3,6 +3,7 @@
 //! stdout line to learn the address.
 
 use std::io::Write;
+use std::time::Duration;
 
 use clap::Parser;
 use connectycube_emulator::{Emulator, EmulatorConfig};
@@ -43,6 +44,15 @@ struct Args {
     /// Switch off password reset by email (422 "Reset password by email is disabled").
     #[arg(long)]
     disable_password_reset: bool,
+    /// Close a connection whose request head has not fully arrived within this many seconds.
+    #[arg(long, default_value_t = EmulatorConfig::DEFAULT_HEADER_READ_TIMEOUT.as_secs())]
+    header_read_timeout_secs: u64,
+    /// Close a keep-alive connection with no request for this many seconds.
+    #[arg(long, default_value_t = EmulatorConfig::DEFAULT_IDLE_TIMEOUT.as_secs())]
+    idle_timeout_secs: u64,
+    /// Connections served at once; further ones wait in the listen backlog.
+    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: u32,
     /// Log filter for stderr, e.g. "info" or "connectycube_emulator=debug".
     #[arg(long, default_value = "info", env = "CONNECTYCUBE_EMULATOR_LOG")]
     log: String,
@@ -65,6 +75,9 @@ fn main() -> std::process::ExitCode {
         custom_identity_provider: args.custom_identity_provider,
         deny_users_v1_list: args.deny_users_v1_list,
         disable_password_reset: args.disable_password_reset,
+        header_read_timeout: Duration::from_secs(args.header_read_timeout_secs),
+        idle_timeout: Duration::from_secs(args.idle_timeout_secs),
+        max_connections: args.max_connections as usize,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,

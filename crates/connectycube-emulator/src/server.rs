@@ -1,22 +1,24 @@
-//! Accepting connections: HTTP/1.1 with keep-alive, `.json` paths mapped to the bare
-//! ones, and a per-connection switch that lets a fault rule drop the connection
-//! without an answer.
+//! Accepting connections: HTTP/1.1 with keep-alive, at most `max_connections` at once,
+//! `.json` paths mapped to the bare ones, and a per-connection switch that lets a fault
+//! rule drop the connection without an answer.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::convert::Infallible;
+
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::{Request, Uri};
 use hyper_util::rt::TokioIo;
-use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Notify, oneshot};
+use tokio::sync::{Notify, Semaphore, oneshot, watch};
 use tokio::task::JoinHandle;
 
 use crate::config::EmulatorConfig;
-use crate::state::{App, AppState};
+use crate::connection::{Activity, AnswerBody, DrainOnDrop, Watched};
+use crate::state::{App, AppState, ConnectionCounts};
 
 /// Closes the connection a request arrived on (the `drop` fault).
 #[derive(Clone)]
@@ -48,7 +50,7 @@ impl Emulator {
         let state: App = Arc::new(AppState::new(config, url.clone()));
         let router = crate::routes::router(state.clone());
         let (stop, stopped) = oneshot::channel();
-        let task = tokio::spawn(serve(listener, router, stopped));
+        let task = tokio::spawn(serve(listener, router, state.clone(), stopped));
         Ok(Self {
             url,
             addr,
@@ -90,12 +92,38 @@ impl Drop for Emulator {
     }
 }
 
-async fn serve(listener: TcpListener, router: axum::Router, mut stopped: oneshot::Receiver<()>) {
-    let graceful = GracefulShutdown::new();
+/// What every connection task watches: serve, finish the request in hand and close, or close now.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Phase {
+    Serving,
+    Draining,
+    Closing,
+}
+
+async fn serve(listener: TcpListener, router: axum::Router, state: App, mut stopped: oneshot::Receiver<()>) {
+    let max_connections = state.config.max_connections.clamp(1, Semaphore::MAX_PERMITS);
+    // A permit per open connection: at the cap, accepting waits, and new clients wait in
+    // the listen backlog until a connection closes.
+    let slots = Arc::new(Semaphore::new(max_connections));
+    let (phase, _) = watch::channel(Phase::Serving);
     loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break,
+            },
+            _ = &mut stopped => break,
+        };
         tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => serve_connection(stream, router.clone(), &graceful),
+                Ok((stream, _)) => {
+                    ConnectionCounts::count(&state.connections.accepted);
+                    let connection = serve_connection(stream, router.clone(), state.clone(), phase.subscribe());
+                    tokio::spawn(async move {
+                        connection.await;
+                        drop(slot);
+                    });
+                }
                 Err(error) => {
                     // Out of file descriptors and the like: back off instead of spinning.
                     tracing::warn!(%error, "accept failed");
@@ -106,36 +134,72 @@ async fn serve(listener: TcpListener, router: axum::Router, mut stopped: oneshot
         }
     }
     drop(listener);
-    tokio::select! {
-        () = graceful.shutdown() => {}
-        () = tokio::time::sleep(SHUTDOWN_GRACE) => {}
+    // Every connection has closed once all permits are back.
+    let all = u32::try_from(max_connections).unwrap_or(u32::MAX);
+    let _ = phase.send(Phase::Draining);
+    if tokio::time::timeout(SHUTDOWN_GRACE, slots.acquire_many(all))
+        .await
+        .is_err()
+    {
+        let _ = phase.send(Phase::Closing);
+        let _ = tokio::time::timeout(SHUTDOWN_GRACE, slots.acquire_many(all)).await;
     }
 }
 
-fn serve_connection(stream: TcpStream, router: axum::Router, graceful: &GracefulShutdown) {
+async fn serve_connection(stream: TcpStream, router: axum::Router, state: App, mut phase: watch::Receiver<Phase>) {
     // Requests are small; waiting to fill packets only adds latency.
     let _ = stream.set_nodelay(true);
+    let config = &state.config;
+    let activity = Activity::new(config.header_read_timeout, config.idle_timeout);
     let kill = Arc::new(Notify::new());
-    let kill_switch = ConnectionKill(kill.clone());
-    let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
-        strip_json_suffix(&mut request);
-        request.extensions_mut().insert(kill_switch.clone());
-        tower::ServiceExt::oneshot(router.clone(), request)
-    });
-    let connection = http1::Builder::new()
-        .keep_alive(true)
-        .serve_connection(TokioIo::new(stream), service);
-    let connection = graceful.watch(connection);
-    tokio::spawn(async move {
+    let service = {
+        let kill_switch = ConnectionKill(kill.clone());
+        let activity = activity.clone();
+        hyper::service::service_fn(move |mut request: Request<Incoming>| {
+            activity.request_started();
+            strip_json_suffix(&mut request);
+            request.extensions_mut().insert(kill_switch.clone());
+            let request = request.map(|body| DrainOnDrop::new(body, activity.clone()));
+            let answer = tower::ServiceExt::oneshot(router.clone(), request);
+            let activity = activity.clone();
+            async move {
+                let response = answer.await?;
+                Ok::<_, Infallible>(response.map(|body| AnswerBody::new(body, activity)))
+            }
+        })
+    };
+    let io = TokioIo::new(Watched::new(stream, activity.clone()));
+    let connection = http1::Builder::new().keep_alive(true).serve_connection(io, service);
+    tokio::pin!(connection);
+    let expired = activity.expired();
+    tokio::pin!(expired);
+    loop {
         tokio::select! {
-            result = connection => {
+            result = connection.as_mut() => {
                 if let Err(error) = result {
                     tracing::debug!(%error, "connection ended with an error");
                 }
+                return;
             }
-            () = kill.notified() => tracing::debug!("connection dropped by a fault rule"),
+            reason = &mut expired => {
+                tracing::debug!(?reason, "connection closed");
+                return;
+            }
+            () = kill.notified() => {
+                tracing::debug!("connection dropped by a fault rule");
+                return;
+            }
+            changed = phase.changed() => {
+                let now = changed.map(|()| *phase.borrow_and_update());
+                match now {
+                    Ok(Phase::Serving) => {}
+                    // An idle connection closes now, a busy one after its answer.
+                    Ok(Phase::Draining) => connection.as_mut().graceful_shutdown(),
+                    Ok(Phase::Closing) | Err(_) => return,
+                }
+            }
         }
-    });
+    }
 }
 
 /// `/users/22.json` → `/users/22`: every path works bare and with `.json` (`rest-api.md` §1.1).

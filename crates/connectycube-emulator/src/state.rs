@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use parking_lot::{Mutex, MutexGuard};
 use serde::Deserialize;
@@ -22,6 +23,32 @@ pub struct AppState {
     store: Mutex<Store>,
     pub faults: Mutex<Vec<FaultRule>>,
     pub stats: Mutex<BTreeMap<String, u64>>,
+    pub connections: ConnectionCounts,
+}
+
+/// Connection-level counts of `GET /__emulator/stats`.
+#[derive(Default)]
+pub struct ConnectionCounts {
+    /// TCP connections accepted.
+    pub accepted: AtomicU64,
+    pub tls_completed: AtomicU64,
+    pub tls_failed: AtomicU64,
+}
+
+impl ConnectionCounts {
+    pub fn count(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn get(counter: &AtomicU64) -> u64 {
+        counter.load(Ordering::Relaxed)
+    }
+
+    fn reset(&self) {
+        for counter in [&self.accepted, &self.tls_completed, &self.tls_failed] {
+            counter.store(0, Ordering::Relaxed);
+        }
+    }
 }
 
 impl AppState {
@@ -33,6 +60,7 @@ impl AppState {
             store: Mutex::new(Store::default()),
             faults: Mutex::new(Vec::new()),
             stats: Mutex::new(BTreeMap::new()),
+            connections: ConnectionCounts::default(),
         }
     }
 
@@ -47,6 +75,7 @@ impl AppState {
         *self.store.lock() = Store::default();
         self.faults.lock().clear();
         self.stats.lock().clear();
+        self.connections.reset();
         self.clock.reset();
     }
 

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::request::Req;
 use crate::error::ApiError;
 use crate::reply::Reply;
-use crate::state::{App, FaultRule};
+use crate::state::{App, ConnectionCounts, FaultRule};
 use crate::store::Identity;
 use crate::timefmt::iso_seconds;
 
@@ -76,7 +76,16 @@ pub async fn clear_faults(State(app): State<App>) -> Reply {
 pub async fn stats(State(app): State<App>) -> Reply {
     let requests = app.stats.lock().clone();
     let total: u64 = requests.values().sum();
-    Reply::ok(&json!({ "requests": requests, "total": total }))
+    let counts = &app.connections;
+    Reply::ok(&json!({
+        "requests": requests,
+        "total": total,
+        "connections": ConnectionCounts::get(&counts.accepted),
+        "tls_handshakes": {
+            "completed": ConnectionCounts::get(&counts.tls_completed),
+            "failed": ConnectionCounts::get(&counts.tls_failed),
+        },
+    }))
 }
 
 const PROVIDERS: &[&str] = &["facebook", "twitter", "firebase_phone", "firebase_email", "custom"];

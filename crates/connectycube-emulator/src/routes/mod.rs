@@ -90,13 +90,29 @@ async fn method_not_allowed() -> ApiError {
 
 const CONTROL_PREFIX: &str = "/__emulator/";
 
+/// Longest request target (path and query) served, nginx's default
+/// `large_client_header_buffers`; longer ones get a 414.
+const MAX_TARGET_BYTES: usize = 8 * 1024;
+
+/// The length of the request target as sent (before `.json` was taken off).
+fn target_length(request: &Request) -> usize {
+    let uri = request.uri();
+    let path = request
+        .extensions()
+        .get::<OriginalPath>()
+        .map_or(uri.path().len(), |p| p.0.len());
+    path + uri.query().map_or(0, |q| q.len() + 1)
+}
+
 async fn around_every_request(
     State(app): State<App>,
     matched: Option<MatchedPath>,
     request: Request,
     next: Next,
 ) -> Response {
-    let mut response = if request.method() == Method::OPTIONS {
+    let mut response = if target_length(&request) > MAX_TARGET_BYTES {
+        ApiError::base(StatusCode::URI_TOO_LONG, "Request-URI Too Large").into_response()
+    } else if request.method() == Method::OPTIONS {
         cors_preflight()
     } else {
         let seen = Seen::of(&request, matched.as_ref());
@@ -201,4 +217,11 @@ fn decorate(app: &App, response: &mut Response) {
         HeaderValue::from_static("CB-Token-ExpirationDate, Date"),
     );
     headers.insert("connectycube-rest-api-version", HeaderValue::from_static("0.1.1"));
+    // The rest of a too-large body is drained, then the connection closed; the client
+    // must not send its next request on it.
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        response
+            .headers_mut()
+            .insert(hyper::header::CONNECTION, HeaderValue::from_static("close"));
+    }
 }

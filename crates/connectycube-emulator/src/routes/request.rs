@@ -12,6 +12,14 @@ use crate::state::App;
 /// API bodies are small JSON or forms; anything larger is refused before it is read whole.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
+/// The `Content-Length` a request declares, if any and valid.
+pub fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+}
+
 pub struct Req {
     pub headers: HeaderMap,
     pub params: Params,
@@ -22,13 +30,20 @@ impl FromRequest<App> for Req {
 
     async fn from_request(request: Request, _: &App) -> Result<Self, ApiError> {
         let (parts, body) = request.into_parts();
+        let too_large = || {
+            ApiError::base(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("Request body is larger than {MAX_BODY_BYTES} bytes"),
+            )
+        };
+        // Refused before reading; the server drains what the client still sends.
+        if declared_length(&parts.headers).is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+            return Err(too_large());
+        }
         let query = Params::from_query(parts.uri.query().unwrap_or(""));
         let bytes = Limited::new(body, MAX_BODY_BYTES).collect().await.map_err(|error| {
             if error.is::<http_body_util::LengthLimitError>() {
-                ApiError::base(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    format!("Request body is larger than {MAX_BODY_BYTES} bytes"),
-                )
+                too_large()
             } else {
                 ApiError::bad_request("Request body could not be read")
             }
