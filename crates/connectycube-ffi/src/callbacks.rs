@@ -61,7 +61,7 @@ impl SessionStore for PersistenceAdapter {
         };
         Some(StoredSession {
             token: session.token?.into(),
-            expires_at: session.token_expiration_date.and_then(from_epoch_millis),
+            expires_at: session.token_expiration_date.map(from_epoch_millis),
             user_id: session
                 .user_id
                 .and_then(|id| u64::try_from(id).ok())

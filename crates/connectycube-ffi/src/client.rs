@@ -64,9 +64,20 @@ impl ConnectyCube {
             if config.api_endpoint.trim().is_empty() || config.chat_endpoint.trim().is_empty() {
                 return Err(invalid("'apiEndpoint' and(or) 'chatEndpoint' can not be empty"));
             }
+            let max_response_bytes = usize::try_from(config.max_response_bytes)
+                .ok()
+                .filter(|limit| *limit > 0)
+                .ok_or_else(|| invalid("maxResponseBytes must be more than zero"))?;
             builder = builder
                 .api_endpoint(config.api_endpoint)
-                .retain_credentials(config.retain_credentials);
+                .retain_credentials(config.retain_credentials)
+                .max_response_bytes(max_response_bytes);
+            for pem in config.trusted_root_certificates {
+                builder = builder.add_root_certificates_pem(pem);
+            }
+            for pin in config.certificate_pins {
+                builder = builder.pin_public_key(pin);
+            }
         }
         if let Some(persistence) = self.persistence.read().clone() {
             builder = builder.session_store(Arc::new(PersistenceAdapter(persistence)));

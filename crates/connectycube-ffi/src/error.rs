@@ -34,6 +34,20 @@ pub enum ConnectycubeError {
     /// The request could not be delivered or the answer not received.
     #[error("network error: {reason}")]
     Network { reason: String },
+    /// The server's certificate was refused (untrusted CA, wrong host name, expired, a pin
+    /// that does not match) or the TLS handshake failed. Never retried.
+    #[error("TLS error: {reason}")]
+    Tls { reason: String },
+    /// The request is larger than the server takes: too long a URL (split the lookup; 414)
+    /// or too large a body (413). `httpStatusCode` is absent when it was refused before sending.
+    #[error("the request is too large for the server: {reason}")]
+    RequestTooLarge {
+        http_status_code: Option<i32>,
+        reason: String,
+    },
+    /// The server's answer is longer than `maxResponseBytes` of the config.
+    #[error("the server's answer is larger than the {limit_bytes}-byte limit")]
+    ResponseTooLarge { limit_bytes: i64 },
     /// An attempt or the whole call ran out of time.
     #[error("the request timed out")]
     Timeout,
@@ -80,6 +94,14 @@ impl From<connectycube::Error> for ConnectycubeError {
                 field_errors: fields(&f),
             },
             E::Network(reason) => Self::Network { reason },
+            E::Tls(reason) => Self::Tls { reason },
+            E::RequestTooLarge { status, reason } => Self::RequestTooLarge {
+                http_status_code: status.map(i32::from),
+                reason,
+            },
+            E::ResponseTooLarge { limit } => Self::ResponseTooLarge {
+                limit_bytes: i64::try_from(limit).unwrap_or(i64::MAX),
+            },
             E::Timeout => Self::Timeout,
             E::Decode(reason) => Self::Decode { reason },
             E::InvalidInput(reason) => Self::InvalidArgument { reason },
@@ -93,4 +115,35 @@ impl From<connectycube::Error> for ConnectycubeError {
 
 pub(crate) fn invalid(reason: impl Into<String>) -> ConnectycubeError {
     ConnectycubeError::InvalidArgument { reason: reason.into() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tls_and_size_errors_keep_their_own_variants_and_words() {
+        let tls = ConnectycubeError::from(connectycube::Error::Tls(
+            "the server's public key matches none of the pinned keys".into(),
+        ));
+        assert_eq!(
+            tls.to_string(),
+            "TLS error: the server's public key matches none of the pinned keys"
+        );
+        assert!(matches!(tls, ConnectycubeError::Tls { .. }));
+        let too_long = ConnectycubeError::from(connectycube::Error::RequestTooLarge {
+            status: Some(414),
+            reason: "split it".into(),
+        });
+        assert_eq!(
+            too_long,
+            ConnectycubeError::RequestTooLarge {
+                http_status_code: Some(414),
+                reason: "split it".into()
+            }
+        );
+        let flood = ConnectycubeError::from(connectycube::Error::ResponseTooLarge { limit: 4 });
+        assert_eq!(flood, ConnectycubeError::ResponseTooLarge { limit_bytes: 4 });
+        assert_eq!(flood.to_string(), "the server's answer is larger than the 4-byte limit");
+    }
 }

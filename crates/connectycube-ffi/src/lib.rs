@@ -13,6 +13,9 @@ mod error;
 mod records;
 mod session_manager;
 
+#[cfg(test)]
+mod export_properties;
+
 pub use callbacks::{CallbackError, SessionPersistence, SessionRestoreHandler, UploadProgressListener};
 pub use client::{ConnectyCube, get_private_url_for_uid, get_public_url_for_uid};
 pub use error::ConnectycubeError;

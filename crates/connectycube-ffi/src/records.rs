@@ -113,9 +113,9 @@ impl std::fmt::Debug for ConnectycubeSession {
     }
 }
 
-/// Custom endpoints (enterprise servers, a local emulator). `https://` is added to an API
-/// endpoint without a scheme.
-#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+/// Custom endpoints (enterprise servers, a local emulator) and connection settings.
+/// `https://` is added to an API endpoint without a scheme.
+#[derive(Clone, PartialEq, uniffi::Record)]
 pub struct ConnectycubeConfig {
     pub api_endpoint: String,
     #[uniffi(default = "chat.connectycube.com")]
@@ -123,6 +123,51 @@ pub struct ConnectycubeConfig {
     /// Keep the signed-in user's credentials in memory so an expired session renews itself.
     #[uniffi(default = false)]
     pub retain_credentials: bool,
+    /// Root certificates (PEM texts) trusted as well as the bundled Mozilla roots: a
+    /// corporate proxy's or a staging server's CA.
+    #[uniffi(default = [])]
+    pub trusted_root_certificates: Vec<String>,
+    /// Public-key pins, `sha256/BASE64` (OkHttp's form): a server must present a
+    /// certificate with one of these keys, on every new connection. Pin a backup key too.
+    #[uniffi(default = [])]
+    pub certificate_pins: Vec<String>,
+    /// The largest answer read, in bytes (default 4 MiB).
+    #[uniffi(default = 4194304)]
+    pub max_response_bytes: i32,
+}
+
+/// An endpoint may be written with `user:password@` (the SDK refuses it at `doInit`); the
+/// printed form never shows one.
+impl std::fmt::Debug for ConnectycubeConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectycubeConfig")
+            .field("api_endpoint", &without_userinfo(&self.api_endpoint))
+            .field("chat_endpoint", &without_userinfo(&self.chat_endpoint))
+            .field("retain_credentials", &self.retain_credentials)
+            .field("trusted_root_certificates", &self.trusted_root_certificates.len())
+            .field("certificate_pins", &self.certificate_pins)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish()
+    }
+}
+
+/// `scheme://user:password@host/…` → `scheme://<redacted>@host/…`. Whatever sits before the
+/// last `@` of the authority is treated as userinfo, as lenient URL parsers do.
+pub(crate) fn without_userinfo(endpoint: &str) -> String {
+    let (scheme, rest) = endpoint.split_once("://").unwrap_or(("", endpoint));
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    match authority.rfind('@') {
+        Some(at) => {
+            let prefix = if scheme.is_empty() {
+                String::new()
+            } else {
+                format!("{scheme}://")
+            };
+            format!("{prefix}<redacted>@{}{path}", &authority[at + 1..])
+        }
+        None => endpoint.to_owned(),
+    }
 }
 
 /// A 0-based page: `offset = page * itemsPerPage`, `limit = itemsPerPage` (1…100).
@@ -191,11 +236,19 @@ fn date(value: Option<OffsetDateTime>) -> Option<String> {
 }
 
 pub(crate) fn epoch_millis(at: OffsetDateTime) -> i64 {
-    (at.unix_timestamp_nanos() / 1_000_000) as i64
+    i64::try_from(at.unix_timestamp_nanos() / 1_000_000).unwrap_or(if at.year() < 1970 { i64::MIN } else { i64::MAX })
 }
 
-pub(crate) fn from_epoch_millis(millis: i64) -> Option<OffsetDateTime> {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000).ok()
+/// Epoch milliseconds from the app, any `i64`: a value past the dates the SDK can hold is
+/// taken as the nearest one it can (year ±9999), never as "unknown" — so ±2⁶³ ms reads as
+/// long past or far ahead, and the SDK's rules for an expiry out of reason apply.
+pub(crate) fn from_epoch_millis(millis: i64) -> OffsetDateTime {
+    let nanos = i128::from(millis) * 1_000_000;
+    OffsetDateTime::from_unix_timestamp_nanos(nanos).unwrap_or(if millis < 0 {
+        OffsetDateTime::new_utc(time::Date::MIN, time::Time::MIDNIGHT)
+    } else {
+        OffsetDateTime::new_utc(time::Date::MAX, time::Time::MIDNIGHT)
+    })
 }
 
 pub(crate) fn id32(id: u64) -> Result<i32, ConnectycubeError> {

@@ -49,7 +49,7 @@ impl ConnectycubeSessionManager {
         let (Ok(sdk), Some(token)) = (shared().sdk(), session.token) else {
             return;
         };
-        let expires = session.token_expiration_date.and_then(from_epoch_millis);
+        let expires = session.token_expiration_date.map(from_epoch_millis);
         let user_id = session
             .user_id
             .and_then(|id| u64::try_from(id).ok())
