@@ -124,3 +124,93 @@ async fn a_request_target_over_8_kib_is_a_json_414() {
     let resp = s.get(&format!("/users/{}.json", "9".repeat(8200)), &token).await;
     assert_eq!(resp.status, 414, "{}", resp.text);
 }
+
+/// The head and the first parts of an upload form declaring `length` bytes in all: the
+/// policy fields, then the start of the file.
+fn upload_start(key: &str, signature: &str, length: usize) -> Vec<u8> {
+    let mut body = String::new();
+    for (name, value) in [("key", key), ("x-amz-signature", signature)] {
+        body.push_str(&format!(
+            "--XyZ\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    body.push_str("--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n\r\n");
+    let mut bytes = format!(
+        "POST /s3/cb-shared-s3 HTTP/1.1\r\nHost: localhost\r\n\
+         Content-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: {length}\r\n\r\n{body}"
+    )
+    .into_bytes();
+    bytes.extend(std::iter::repeat_n(b'#', 16 * 1024));
+    bytes
+}
+
+#[tokio::test]
+async fn a_forged_upload_is_refused_before_its_file_is_read() {
+    let s = start().await;
+    let (token, _) = s.user_session("uploader", "password1").await;
+    let body = json!({"blob": {"content_type": "image/png", "name": "a.png"}});
+    let blob = s.call("POST", "/blobs", Some(&token), Some(body)).await.expect(201);
+    let uid = blob.json["blob"]["uid"].as_str().unwrap();
+
+    // 20 MiB declared, 16 KiB of the file sent: the 403 comes without the rest.
+    let mut stream = TcpStream::connect(s.emulator.local_addr()).await.unwrap();
+    stream
+        .write_all(&upload_start(uid, "forged", 20 * 1024 * 1024))
+        .await
+        .unwrap();
+    let head = read_head(&mut stream, Duration::from_secs(3)).await;
+    assert!(head.starts_with("HTTP/1.1 403"), "{head}");
+
+    // A declared length over the limit: a 413 before any of the file.
+    let mut stream = TcpStream::connect(s.emulator.local_addr()).await.unwrap();
+    stream
+        .write_all(&upload_start(uid, "forged", 40 * 1024 * 1024)[..200])
+        .await
+        .unwrap();
+    let head = read_head(&mut stream, Duration::from_secs(3)).await;
+    assert!(head.starts_with("HTTP/1.1 413"), "{head}");
+    assert!(head.to_ascii_lowercase().contains("connection: close"), "{head}");
+}
+
+/// The `x-amz-signature` of a blob's upload address.
+fn upload_signature(blob: &serde_json::Value) -> String {
+    let params = blob["blob_object_access"]["params"].as_str().unwrap();
+    let encoded = params.split("x-amz-signature=").nth(1).unwrap();
+    encoded.split('&').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_file_over_32_mib_is_a_413_even_without_a_declared_length() {
+    let s = start().await;
+    let (token, _) = s.user_session("big_uploader", "password1").await;
+    let body = json!({"blob": {"content_type": "image/png", "name": "a.png"}});
+    let blob = s.call("POST", "/blobs", Some(&token), Some(body)).await.expect(201);
+    let blob = &blob.json["blob"];
+    let uid = blob["uid"].as_str().unwrap();
+    let form_start = String::from_utf8(upload_start(uid, &upload_signature(blob), 0)).unwrap();
+    let (_, parts) = form_start.split_once("\r\n\r\n").unwrap();
+    let parts = parts.trim_end_matches('#');
+
+    let mut stream = TcpStream::connect(s.emulator.local_addr()).await.unwrap();
+    stream
+        .write_all(
+            b"POST /s3/cb-shared-s3 HTTP/1.1\r\nHost: localhost\r\n\
+              Content-Type: multipart/form-data; boundary=XyZ\r\nTransfer-Encoding: chunked\r\n\r\n",
+        )
+        .await
+        .unwrap();
+    let mut send_chunk = async |data: &[u8]| {
+        stream.write_all(format!("{:x}\r\n", data.len()).as_bytes()).await?;
+        stream.write_all(data).await?;
+        stream.write_all(b"\r\n").await
+    };
+    send_chunk(parts.as_bytes()).await.unwrap();
+    let file_chunk = vec![b'#'; 1024 * 1024];
+    for _ in 0..32 {
+        send_chunk(&file_chunk).await.unwrap();
+    }
+    send_chunk(b"#\r\n--XyZ--\r\n").await.unwrap();
+    stream.write_all(b"0\r\n\r\n").await.unwrap();
+    let head = read_head(&mut stream, Duration::from_secs(5)).await;
+    assert!(head.starts_with("HTTP/1.1 413"), "{head}");
+}

@@ -1,12 +1,14 @@
 //! Storage, only what avatars need (`rest-api.md` §5): create a blob, upload to the
 //! emulator's own S3-like form endpoint, mark it complete, read and delete it.
 
-use axum::extract::{Multipart, State};
+use axum::extract::multipart::MultipartError;
+use axum::extract::{FromRequest, Multipart, Request, State};
+use bytes::BytesMut;
 use hyper::{HeaderMap, StatusCode, header};
 use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime};
 
-use super::request::{Req, Segment};
+use super::request::{Req, Segment, declared_length};
 use crate::auth::{self, Caller};
 use crate::error::ApiError;
 use crate::params::scalar_text;
@@ -19,6 +21,8 @@ use crate::timefmt::iso_seconds;
 pub const UPLOAD_PATH: &str = "/s3/cb-shared-s3";
 /// Largest file the upload endpoint takes.
 pub const MAX_UPLOAD_BYTES: usize = 32 * 1024 * 1024;
+/// Largest upload form: the file and room for the policy fields beside it.
+pub const MAX_UPLOAD_FORM_BYTES: usize = MAX_UPLOAD_BYTES + 64 * 1024;
 const UPLOAD_URL_TTL: Duration = Duration::hours(1);
 
 fn blob_not_found() -> ApiError {
@@ -117,38 +121,67 @@ pub async fn create(State(app): State<App>, req: Req) -> Result<Reply, ApiError>
     Ok(Reply::json(StatusCode::CREATED, &body).expires(caller.expires_at()))
 }
 
+fn file_too_large() -> ApiError {
+    ApiError::base(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        format!("File is larger than {MAX_UPLOAD_BYTES} bytes"),
+    )
+}
+
+fn bad_form(error: MultipartError) -> ApiError {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        file_too_large()
+    } else {
+        ApiError::bad_request(format!("Malformed multipart form: {}", error.body_text()))
+    }
+}
+
+fn check_upload_signature(app: &AppState, key: &str, signature: Option<&str>) -> Result<(), ApiError> {
+    if signature == Some(upload_signature(app, key).as_str()) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("Upload policy signature does not match"))
+    }
+}
+
 /// The S3-like upload: a multipart form with the `params` fields and a `file` part.
-pub async fn upload(
-    State(app): State<App>,
-    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Result<Reply, ApiError> {
-    let mut form = form.map_err(|e| ApiError::bad_request(format!("Expected a multipart form: {}", e.body_text())))?;
+///
+/// The form is read as it streams in. Clients send the policy fields before the file,
+/// so a forged form is refused before its file is read, and a declared length over the
+/// limit before anything is.
+pub async fn upload(State(app): State<App>, request: Request) -> Result<Reply, ApiError> {
+    if declared_length(request.headers()).is_some_and(|n| n > MAX_UPLOAD_FORM_BYTES as u64) {
+        return Err(file_too_large());
+    }
+    let mut form = Multipart::from_request(request, &app)
+        .await
+        .map_err(|e| ApiError::bad_request(format!("Expected a multipart form: {}", e.body_text())))?;
     let mut key = None;
     let mut signature = None;
     let mut file = None;
-    let bad_form = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::base(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!("File is larger than {MAX_UPLOAD_BYTES} bytes"),
-            )
-        } else {
-            ApiError::bad_request(format!("Malformed multipart form: {}", e.body_text()))
-        }
-    };
-    while let Some(field) = form.next_field().await.map_err(bad_form)? {
+    while let Some(mut field) = form.next_field().await.map_err(bad_form)? {
         match field.name().unwrap_or("") {
             "key" => key = Some(field.text().await.map_err(bad_form)?),
             "x-amz-signature" => signature = Some(field.text().await.map_err(bad_form)?),
-            "file" => file = Some(field.bytes().await.map_err(bad_form)?),
+            "file" => {
+                if let Some(key) = &key {
+                    check_upload_signature(&app, key, signature.as_deref())?;
+                }
+                let mut bytes = BytesMut::new();
+                while let Some(chunk) = field.chunk().await.map_err(bad_form)? {
+                    if bytes.len() + chunk.len() > MAX_UPLOAD_BYTES {
+                        return Err(file_too_large());
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                file = Some(bytes.freeze());
+            }
             _ => {}
         }
     }
     let key = key.ok_or_else(|| ApiError::invalid("key", "cannot be blank"))?;
     let file = file.ok_or_else(|| ApiError::invalid("file", "cannot be blank"))?;
-    if signature.as_deref() != Some(upload_signature(&app, &key).as_str()) {
-        return Err(ApiError::forbidden("Upload policy signature does not match"));
-    }
+    check_upload_signature(&app, &key, signature.as_deref())?;
     let now = app.clock.now();
     let mut store = app.store(now);
     let blob = store.blob_by_uid_mut(&key).ok_or_else(blob_not_found)?;

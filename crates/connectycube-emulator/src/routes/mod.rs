@@ -61,7 +61,7 @@ pub fn router(app: App) -> Router {
         .route("/blobs/{id}/object", get(blobs::object))
         .route(
             blobs::UPLOAD_PATH,
-            post(blobs::upload).layer(DefaultBodyLimit::max(blobs::MAX_UPLOAD_BYTES)),
+            post(blobs::upload).layer(DefaultBodyLimit::max(blobs::MAX_UPLOAD_FORM_BYTES)),
         )
         // test control
         .route("/__emulator/reset", post(control::reset))
