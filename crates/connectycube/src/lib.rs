@@ -27,6 +27,8 @@ mod http;
 mod session;
 
 #[cfg(test)]
+mod date_properties;
+#[cfg(test)]
 mod unit_tests;
 
 pub use api::{AuthClient, StorageClient, Upload, UsersClient, content_type_for};
