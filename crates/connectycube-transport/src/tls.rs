@@ -214,7 +214,8 @@ impl ServerCertVerifier for PinningVerifier {
 pub(crate) fn describe(error: &TlsError) -> String {
     match error {
         TlsError::InvalidCertificate(certificate) => match certificate {
-            CertificateError::UnknownIssuer => {
+            // A CA of the same name but another key fails on the signature.
+            CertificateError::UnknownIssuer | CertificateError::BadSignature => {
                 "the server's certificate is not signed by a trusted root (add the CA with the extra root certificates setting if this server is yours)".into()
             }
             CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
@@ -228,7 +229,7 @@ pub(crate) fn describe(error: &TlsError) -> String {
             }
             CertificateError::Revoked => "the server's certificate was revoked".into(),
             CertificateError::Other(other) if other.0.downcast_ref::<PinMismatch>().is_some() => PinMismatch.to_string(),
-            other => format!("the server's certificate was refused: {other:?}"),
+            other => format!("the server's certificate was refused: {}", TlsError::InvalidCertificate(other.clone())),
         },
         other => format!("the TLS handshake failed: {other}"),
     }
