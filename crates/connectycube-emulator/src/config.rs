@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use crate::tls::TlsIdentity;
+
 /// Settings of the one ConnectyCube application the emulator serves.
 ///
 /// The defaults are the values of the reference vectors in `rest-api.md` §6, so that the
@@ -34,6 +36,9 @@ pub struct EmulatorConfig {
     pub header_read_timeout: Duration,
     /// A keep-alive connection with no request for this long is closed.
     pub idle_timeout: Duration,
+    /// Serve HTTPS only, with this certificate chain and key; every URL handed out is
+    /// then `https`. `None` (the default) serves plain HTTP.
+    pub tls: Option<TlsIdentity>,
     /// Connections served at once. Further ones are not accepted until one closes: they
     /// wait in the listen backlog (their TCP connect succeeds, no answer comes).
     pub max_connections: usize,
@@ -61,6 +66,7 @@ impl Default for EmulatorConfig {
             custom_identity_provider: false,
             deny_users_v1_list: false,
             disable_password_reset: false,
+            tls: None,
             header_read_timeout: Self::DEFAULT_HEADER_READ_TIMEOUT,
             idle_timeout: Self::DEFAULT_IDLE_TIMEOUT,
             max_connections: Self::DEFAULT_MAX_CONNECTIONS,
@@ -82,6 +88,7 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("custom_identity_provider", &self.custom_identity_provider)
             .field("deny_users_v1_list", &self.deny_users_v1_list)
             .field("disable_password_reset", &self.disable_password_reset)
+            .field("tls", &self.tls)
             .field("header_read_timeout", &self.header_read_timeout)
             .field("idle_timeout", &self.idle_timeout)
             .field("max_connections", &self.max_connections)

@@ -46,6 +46,8 @@ pub struct Activity {
     /// An unread request body is being drained: its bytes are no new request, and the
     /// drain has its own bounds.
     draining: AtomicBool,
+    /// Any byte has arrived on the connection.
+    received: AtomicBool,
     header_read_timeout: Duration,
     idle_timeout: Duration,
 }
@@ -56,12 +58,14 @@ impl Activity {
         Arc::new(Self {
             phase: Mutex::new(Phase::Head(Instant::now())),
             draining: AtomicBool::new(false),
+            received: AtomicBool::new(false),
             header_read_timeout,
             idle_timeout,
         })
     }
 
     fn bytes_arrived(&self) {
+        self.received.store(true, Ordering::Relaxed);
         if self.draining.load(Ordering::Relaxed) {
             return;
         }
@@ -69,6 +73,10 @@ impl Activity {
         if let Phase::Idle(_) = *phase {
             *phase = Phase::Head(Instant::now());
         }
+    }
+
+    pub fn received_any(&self) -> bool {
+        self.received.load(Ordering::Relaxed)
     }
 
     /// A request head was read in full.

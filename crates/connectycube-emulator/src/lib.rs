@@ -29,10 +29,12 @@ mod signature;
 mod state;
 mod store;
 mod timefmt;
+pub mod tls;
 mod users_input;
 
 pub use config::EmulatorConfig;
 pub use server::Emulator;
+pub use tls::{CertOptions, TestPki, TlsError, TlsIdentity};
 
 /// Computes a session signature as clients must (`rest-api.md` §6): HMAC-SHA1 of the
 /// sorted `name=value` pairs of a JSON or form body, `signature` excluded. For tests and

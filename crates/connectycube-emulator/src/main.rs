@@ -3,10 +3,11 @@
 //! stdout line to learn the address.
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::Parser;
-use connectycube_emulator::{Emulator, EmulatorConfig};
+use connectycube_emulator::{CertOptions, Emulator, EmulatorConfig, TestPki, TlsIdentity};
 
 /// A local ConnectyCube REST server (sessions, users, avatar storage) for tests and
 /// offline development. Control API under /__emulator/ (reset, clock, outbox, faults,
@@ -53,6 +54,17 @@ struct Args {
     /// Connections served at once; further ones wait in the listen backlog.
     #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
     max_connections: u32,
+    /// Serve HTTPS only, with this PEM certificate chain (server certificate first).
+    #[arg(long, value_name = "FILE", requires = "tls_key", conflicts_with = "generate_tls")]
+    tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Serve HTTPS with DIR/ca.pem, DIR/cert.pem and DIR/key.pem, first generating a
+    /// throwaway CA and a certificate for 127.0.0.1, localhost and ::1 there if any is
+    /// missing. Clients trust DIR/ca.pem (curl --cacert, NODE_EXTRA_CA_CERTS).
+    #[arg(long, value_name = "DIR")]
+    generate_tls: Option<PathBuf>,
     /// Log filter for stderr, e.g. "info" or "connectycube_emulator=debug".
     #[arg(long, default_value = "info", env = "CONNECTYCUBE_EMULATOR_LOG")]
     log: String,
@@ -64,6 +76,13 @@ fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .with_env_filter(tracing_subscriber::EnvFilter::try_new(&args.log).unwrap_or_else(|_| "info".into()))
         .init();
+    let (tls, ca_file) = match tls_identity(&args) {
+        Ok(tls) => tls,
+        Err(error) => {
+            eprintln!("connectycube-emulator: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
     let config = EmulatorConfig {
         host: args.host,
         port: args.port,
@@ -75,6 +94,7 @@ fn main() -> std::process::ExitCode {
         custom_identity_provider: args.custom_identity_provider,
         deny_users_v1_list: args.deny_users_v1_list,
         disable_password_reset: args.disable_password_reset,
+        tls,
         header_read_timeout: Duration::from_secs(args.header_read_timeout_secs),
         idle_timeout: Duration::from_secs(args.idle_timeout_secs),
         max_connections: args.max_connections as usize,
@@ -86,10 +106,53 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    runtime.block_on(run(config))
+    runtime.block_on(run(config, ca_file))
 }
 
-async fn run(config: EmulatorConfig) -> std::process::ExitCode {
+/// The HTTPS identity the flags ask for, and the CA file clients should trust when it
+/// was `--generate-tls`.
+fn tls_identity(args: &Args) -> Result<(Option<TlsIdentity>, Option<PathBuf>), String> {
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        let read = |flag: &str, path: &Path| {
+            std::fs::read_to_string(path).map_err(|e| format!("cannot read {flag} {}: {e}", path.display()))
+        };
+        let identity = TlsIdentity {
+            cert_chain_pem: read("--tls-cert", cert)?,
+            private_key_pem: read("--tls-key", key)?,
+        };
+        identity.validate().map_err(|e| {
+            format!(
+                "cannot use --tls-cert {} --tls-key {}: {e}",
+                cert.display(),
+                key.display()
+            )
+        })?;
+        return Ok((Some(identity), None));
+    }
+    let Some(dir) = &args.generate_tls else {
+        return Ok((None, None));
+    };
+    let mut options = CertOptions::default();
+    // A specific address to bind is one clients will use, so the certificate names it too.
+    let bound = args
+        .host
+        .parse::<std::net::IpAddr>()
+        .map_or(true, |ip| !ip.is_unspecified());
+    if bound && !options.hosts.contains(&args.host) {
+        options.hosts.push(args.host.clone());
+    }
+    let (pki, generated) = TestPki::load_or_generate(dir, &options).map_err(|e| format!("--generate-tls: {e}"))?;
+    let [ca_file, ..] = TestPki::files(dir);
+    if generated {
+        tracing::info!(dir = %dir.display(), "generated a throwaway CA and server certificate");
+    }
+    pki.server
+        .validate()
+        .map_err(|e| format!("--generate-tls {}: {e}", dir.display()))?;
+    Ok((Some(pki.server), Some(ca_file)))
+}
+
+async fn run(config: EmulatorConfig, ca_file: Option<PathBuf>) -> std::process::ExitCode {
     let emulator = match Emulator::start(config).await {
         Ok(emulator) => emulator,
         Err(error) => {
@@ -105,6 +168,9 @@ async fn run(config: EmulatorConfig) -> std::process::ExitCode {
     let _ = writeln!(stdout, "auth key: {}", c.auth_key);
     // A test credential of a local emulator, printed by design so clients can be set up.
     let _ = writeln!(stdout, "auth secret: {}", c.auth_secret);
+    if let Some(ca_file) = &ca_file {
+        let _ = writeln!(stdout, "CA certificate: {}", ca_file.display());
+    }
     let _ = stdout.flush();
     drop(stdout);
     tracing::info!(config = ?emulator.config(), "ready");

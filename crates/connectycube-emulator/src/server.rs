@@ -1,20 +1,21 @@
-//! Accepting connections: HTTP/1.1 with keep-alive, at most `max_connections` at once,
-//! `.json` paths mapped to the bare ones, and a per-connection switch that lets a fault
-//! rule drop the connection without an answer.
+//! Accepting connections: HTTP/1.1 with keep-alive, over TLS when configured, at most
+//! `max_connections` at once, `.json` paths mapped to the bare ones, and a per-connection
+//! switch that lets a fault rule drop the connection without an answer.
 
+use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-
-use std::convert::Infallible;
 
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::{Request, Uri};
 use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, Semaphore, oneshot, watch};
 use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
 
 use crate::config::EmulatorConfig;
 use crate::connection::{Activity, AnswerBody, DrainOnDrop, Watched};
@@ -42,15 +43,27 @@ pub struct Emulator {
 
 impl Emulator {
     /// Binds `config.host:config.port` (port 0 picks a free one) and serves on the
-    /// current tokio runtime.
+    /// current tokio runtime: HTTPS when `config.tls` is set (an unusable identity is an
+    /// `InvalidInput` error), else HTTP.
     pub async fn start(config: EmulatorConfig) -> std::io::Result<Self> {
+        let tls = config
+            .tls
+            .as_ref()
+            .map(crate::tls::acceptor)
+            .transpose()
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
         let listener = TcpListener::bind((config.host.as_str(), config.port)).await?;
         let addr = listener.local_addr()?;
-        let url = format!("http://{addr}");
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let url = format!("{scheme}://{addr}");
         let state: App = Arc::new(AppState::new(config, url.clone()));
-        let router = crate::routes::router(state.clone());
+        let shared = Arc::new(Shared {
+            router: crate::routes::router(state.clone()),
+            state: state.clone(),
+            tls,
+        });
         let (stop, stopped) = oneshot::channel();
-        let task = tokio::spawn(serve(listener, router, state.clone(), stopped));
+        let task = tokio::spawn(serve(listener, shared, stopped));
         Ok(Self {
             url,
             addr,
@@ -60,7 +73,7 @@ impl Emulator {
         })
     }
 
-    /// `http://HOST:PORT`, the base URL clients use.
+    /// `http://HOST:PORT`, or `https://HOST:PORT` over TLS: the base URL clients use.
     pub fn url(&self) -> &str {
         &self.url
     }
@@ -100,8 +113,15 @@ enum Phase {
     Closing,
 }
 
-async fn serve(listener: TcpListener, router: axum::Router, state: App, mut stopped: oneshot::Receiver<()>) {
-    let max_connections = state.config.max_connections.clamp(1, Semaphore::MAX_PERMITS);
+/// What every connection needs.
+struct Shared {
+    router: axum::Router,
+    state: App,
+    tls: Option<TlsAcceptor>,
+}
+
+async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: oneshot::Receiver<()>) {
+    let max_connections = shared.state.config.max_connections.clamp(1, Semaphore::MAX_PERMITS);
     // A permit per open connection: at the cap, accepting waits, and new clients wait in
     // the listen backlog until a connection closes.
     let slots = Arc::new(Semaphore::new(max_connections));
@@ -117,8 +137,8 @@ async fn serve(listener: TcpListener, router: axum::Router, state: App, mut stop
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
-                    ConnectionCounts::count(&state.connections.accepted);
-                    let connection = serve_connection(stream, router.clone(), state.clone(), phase.subscribe());
+                    ConnectionCounts::count(&shared.state.connections.accepted);
+                    let connection = serve_connection(stream, shared.clone(), phase.subscribe());
                     tokio::spawn(async move {
                         connection.await;
                         drop(slot);
@@ -146,15 +166,48 @@ async fn serve(listener: TcpListener, router: axum::Router, state: App, mut stop
     }
 }
 
-async fn serve_connection(stream: TcpStream, router: axum::Router, state: App, mut phase: watch::Receiver<Phase>) {
+async fn serve_connection(stream: TcpStream, shared: Arc<Shared>, phase: watch::Receiver<Phase>) {
     // Requests are small; waiting to fill packets only adds latency.
     let _ = stream.set_nodelay(true);
-    let config = &state.config;
+    let config = &shared.state.config;
     let activity = Activity::new(config.header_read_timeout, config.idle_timeout);
+    let stream = Watched::new(stream, activity.clone());
+    let Some(acceptor) = &shared.tls else {
+        return serve_http(stream, &shared, activity, phase).await;
+    };
+    // The handshake is part of the first request head: the header timeout covers it.
+    let counts = &shared.state.connections;
+    let handshake = tokio::select! {
+        handshake = acceptor.accept(stream) => handshake,
+        reason = activity.expired() => {
+            tracing::debug!(?reason, "TLS handshake timed out");
+            Err(std::io::ErrorKind::TimedOut.into())
+        }
+    };
+    match handshake {
+        Ok(stream) => {
+            ConnectionCounts::count(&counts.tls_completed);
+            serve_http(stream, &shared, activity, phase).await;
+        }
+        Err(error) => {
+            tracing::debug!(%error, "TLS handshake failed");
+            // A bare connect that sent nothing (a port probe) is no handshake.
+            if activity.received_any() {
+                ConnectionCounts::count(&counts.tls_failed);
+            }
+        }
+    }
+}
+
+async fn serve_http<S>(stream: S, shared: &Shared, activity: Arc<Activity>, mut phase: watch::Receiver<Phase>)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let kill = Arc::new(Notify::new());
     let service = {
         let kill_switch = ConnectionKill(kill.clone());
         let activity = activity.clone();
+        let router = shared.router.clone();
         hyper::service::service_fn(move |mut request: Request<Incoming>| {
             activity.request_started();
             strip_json_suffix(&mut request);
@@ -168,8 +221,9 @@ async fn serve_connection(stream: TcpStream, router: axum::Router, state: App, m
             }
         })
     };
-    let io = TokioIo::new(Watched::new(stream, activity.clone()));
-    let connection = http1::Builder::new().keep_alive(true).serve_connection(io, service);
+    let connection = http1::Builder::new()
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(stream), service);
     tokio::pin!(connection);
     let expired = activity.expired();
     tokio::pin!(expired);

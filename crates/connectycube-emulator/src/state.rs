@@ -18,7 +18,7 @@ pub type App = Arc<AppState>;
 pub struct AppState {
     pub config: EmulatorConfig,
     pub clock: Clock,
-    /// `http://HOST:PORT` as bound; used for upload URLs when a request has no `Host`.
+    /// `http(s)://HOST:PORT` as bound; used for upload URLs when a request has no `Host`.
     pub base_url: String,
     store: Mutex<Store>,
     pub faults: Mutex<Vec<FaultRule>>,
@@ -62,6 +62,11 @@ impl AppState {
             stats: Mutex::new(BTreeMap::new()),
             connections: ConnectionCounts::default(),
         }
+    }
+
+    /// `https` when serving TLS, else `http`: the scheme of every URL handed out.
+    pub fn scheme(&self) -> &'static str {
+        if self.config.tls.is_some() { "https" } else { "http" }
     }
 
     /// The store, swept of whatever has expired by `now`.

@@ -29,13 +29,13 @@ fn blob_not_found() -> ApiError {
     ApiError::not_found("Blob not found")
 }
 
-/// `http://HOST:PORT` as the client reached us (the `Host` header), else as bound.
+/// `http(s)://HOST:PORT` as the client reached us (the `Host` header), else as bound.
 fn base_url(app: &AppState, headers: &HeaderMap) -> String {
     headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)))
-        .map(|host| format!("http://{host}"))
+        .map(|host| format!("{}://{host}", app.scheme()))
         .unwrap_or_else(|| app.base_url.clone())
 }
 
@@ -153,6 +153,7 @@ pub async fn upload(State(app): State<App>, request: Request) -> Result<Reply, A
     if declared_length(request.headers()).is_some_and(|n| n > MAX_UPLOAD_FORM_BYTES as u64) {
         return Err(file_too_large());
     }
+    let base = base_url(&app, request.headers());
     let mut form = Multipart::from_request(request, &app)
         .await
         .map_err(|e| ApiError::bad_request(format!("Expected a multipart form: {}", e.body_text())))?;
@@ -190,7 +191,6 @@ pub async fn upload(State(app): State<App>, request: Request) -> Result<Reply, A
     blob.updated_at = now;
     let xml = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PostResponse><Location>{base}{UPLOAD_PATH}/{key}</Location><Bucket>cb-shared-s3</Bucket><Key>{key}</Key><ETag>\"{etag}\"</ETag></PostResponse>",
-        base = app.base_url,
         etag = &upload_signature(&app, &key)[..32],
     );
     Ok(Reply::data(StatusCode::CREATED, "application/xml", xml))

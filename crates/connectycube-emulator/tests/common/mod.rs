@@ -58,6 +58,35 @@ pub async fn start_with(configure: impl FnOnce(&mut EmulatorConfig)) -> Server {
     Server { emulator, http }
 }
 
+/// An emulator serving HTTPS with `pki`'s certificate, and a client that trusts its CA.
+pub async fn start_https(pki: &connectycube_emulator::TestPki) -> Server {
+    start_https_with(pki, |_| {}).await
+}
+
+pub async fn start_https_with(
+    pki: &connectycube_emulator::TestPki,
+    configure: impl FnOnce(&mut EmulatorConfig),
+) -> Server {
+    let mut server = start_with(|config| {
+        config.tls = Some(pki.server.clone());
+        configure(config);
+    })
+    .await;
+    server.http = https_client(&pki.ca_cert_pem);
+    server
+}
+
+/// A client that trusts only the CA in `ca_pem` (and follows no redirects).
+pub fn https_client(ca_pem: &str) -> reqwest::Client {
+    install_crypto_provider();
+    let ca = reqwest::Certificate::from_pem(ca_pem.as_bytes()).expect("CA PEM");
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .tls_certs_only([ca])
+        .build()
+        .expect("client")
+}
+
 impl Server {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.emulator.url())
