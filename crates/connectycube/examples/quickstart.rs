@@ -9,6 +9,10 @@
 //!   cargo run -p connectycube --example quickstart        # against a real server
 //! ```
 //!
+//! `CONNECTYCUBE_CA_CERT=path/to/ca.pem` trusts a CA beside the bundled roots: an emulator
+//! serving HTTPS (`connectycube-emulator --generate-tls DIR` prints where its CA is), a
+//! staging server, a corporate proxy.
+//!
 //! Against a real server the example creates one user with a unique login and deletes it
 //! at the end.
 
@@ -22,7 +26,9 @@ use connectycube::{
     ConnectyCube, Credentials, NewUser, Pagination, SearchField, Upload, UserFields, UserSearch, UserUpdate,
 };
 use connectycube_emulator::{Emulator, EmulatorConfig};
-use connectycube_transport::{HttpRequest, Method, ReqwestTransport, Transport, TransportConfig, redact_url};
+use connectycube_transport::{
+    HttpRequest, Method, ReqwestTransport, TlsOptions, Transport, TransportConfig, redact_url,
+};
 
 type BoxError = Box<dyn StdError + Send + Sync>;
 
@@ -40,8 +46,19 @@ struct Target {
     app_id: u64,
     auth_key: String,
     auth_secret: Option<String>,
+    /// A CA to trust beside the bundled roots (PEM), from `CONNECTYCUBE_CA_CERT`.
+    ca_pem: Option<Vec<u8>>,
     /// Kept alive for the whole run; `None` against a real server.
     emulator: Option<Emulator>,
+}
+
+fn extra_ca() -> Result<Option<Vec<u8>>, BoxError> {
+    match std::env::var("CONNECTYCUBE_CA_CERT") {
+        Ok(path) if !path.trim().is_empty() => std::fs::read(path.trim())
+            .map(Some)
+            .map_err(|e| format!("cannot read CONNECTYCUBE_CA_CERT ({path}): {e}").into()),
+        _ => Ok(None),
+    }
 }
 
 async fn target() -> Result<Target, BoxError> {
@@ -61,6 +78,7 @@ async fn target() -> Result<Target, BoxError> {
                 app_id,
                 auth_key,
                 auth_secret,
+                ca_pem: extra_ca()?,
                 emulator: None,
             })
         }
@@ -74,6 +92,7 @@ async fn target() -> Result<Target, BoxError> {
                 app_id: config.app_id,
                 auth_key: config.auth_key.clone(),
                 auth_secret: Some(config.auth_secret.clone()),
+                ca_pem: extra_ca()?,
                 emulator: Some(emulator),
             })
         }
@@ -99,6 +118,12 @@ async fn run() -> Result<(), BoxError> {
     let mut builder = ConnectyCube::builder(target.app_id, target.auth_key.as_str()).api_endpoint(&target.endpoint);
     if let Some(secret) = &target.auth_secret {
         builder = builder.auth_secret(secret.as_str());
+    }
+    let mut tls = TlsOptions::default();
+    if let Some(pem) = &target.ca_pem {
+        builder = builder.add_root_certificates_pem(pem);
+        tls.add_roots_pem(pem)?;
+        println!("0. TLS            trusting the CA of CONNECTYCUBE_CA_CERT beside the bundled roots");
     }
     let cc = builder.build()?;
 
@@ -175,7 +200,10 @@ async fn run() -> Result<(), BoxError> {
         .await?;
     let url = cc.storage().private_url(&blob.uid)?;
     // The private URL carries the session token: it is fetched, never printed as is.
-    let http = ReqwestTransport::new(TransportConfig::default())?;
+    let http = ReqwestTransport::new(TransportConfig {
+        tls,
+        ..TransportConfig::default()
+    })?;
     let response = http.send(HttpRequest::new(Method::GET, url.as_str())).await?;
     if !response.status.is_success() {
         return Err(format!("GET {} answered {}", redact_url(&url), response.status).into());
