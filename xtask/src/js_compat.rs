@@ -1,5 +1,5 @@
 //! `cargo xtask js-compat`: the official ConnectyCube JS SDK (npm `connectycube` 6.x, its node
-//! build) run against the emulator.
+//! build) run against the emulator, over HTTP and over HTTPS.
 //!
 //! 1. The SDK is installed with npm into a cache directory outside the repository
 //!    (`<cache>/js-sdk-6`, see [`crate::util::cache_dir`]) and reused on later runs.
@@ -10,10 +10,18 @@
 //!    `EMULATOR_URL` and `CONNECTYCUBE_JS_SDK_DIR`; its report goes to the inherited stdout,
 //!    and a TAP copy goes to a temporary file that is read to make sure tests actually ran.
 //! 4. The emulator is killed whatever happened.
+//! 5. Steps 2–4 again over HTTPS: the emulator runs with `--generate-tls <target>/js-compat-tls`
+//!    (a throwaway CA, reused across runs) and node trusts its CA through `NODE_EXTRA_CA_CERTS`,
+//!    as an application would trust a private CA. The test then hands the SDK the address
+//!    without a scheme (`endpoints.api`), its production form, so the SDK's own `https://` is
+//!    what reaches the emulator.
 
 use std::ffi::OsString;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
@@ -34,17 +42,106 @@ pub fn run(workspace: &Path, emulator: &Path) -> Result<()> {
 
     let server = EmulatorProcess::start(emulator, &[])?;
     eprintln!("emulator at {}", server.url);
-    let outcome = run_node(workspace, &test_file, &sdk_dir, &server.url);
+    let outcome = run_node(workspace, &test_file, &sdk_dir, &server.url, None);
     drop(server);
-    let counts = outcome?;
-    eprintln!(
-        "JS SDK compatibility: {} tests, {} passed, {} failed",
-        counts.tests, counts.pass, counts.fail
-    );
+    let http = outcome.context("over HTTP")?;
+
+    let tls_dir = util::target_dir().join("js-compat-tls");
+    let server = HttpsEmulator::start(emulator, &tls_dir)?;
+    eprintln!("emulator at {} (CA {})", server.url, server.ca_file.display());
+    let outcome = run_node(workspace, &test_file, &sdk_dir, &server.url, Some(&server.ca_file));
+    drop(server);
+    let https = outcome.context("over HTTPS")?;
+
+    for (transport, counts) in [("HTTP", http), ("HTTPS", https)] {
+        eprintln!(
+            "JS SDK compatibility over {transport}: {} tests, {} passed, {} failed",
+            counts.tests, counts.pass, counts.fail
+        );
+    }
     Ok(())
 }
 
-/// The directory whose `node_modules` holds the SDK, installing it when needed.
+/// The emulator binary serving HTTPS with `--generate-tls`; killed when dropped.
+/// ([`EmulatorProcess`] reads an `http://` first line only.)
+struct HttpsEmulator {
+    child: Child,
+    /// `https://HOST:PORT`
+    url: String,
+    /// The CA certificate clients must trust, as the emulator printed it.
+    ca_file: PathBuf,
+}
+
+impl HttpsEmulator {
+    const READY_PREFIX: &'static str = "connectycube-emulator listening on https://";
+    const CA_PREFIX: &'static str = "CA certificate: ";
+    const READY_TIMEOUT: Duration = Duration::from_secs(30);
+
+    fn start(binary: &Path, tls_dir: &Path) -> Result<Self> {
+        let child = Command::new(binary)
+            .args(["--port", "0", "--generate-tls"])
+            .arg(tls_dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .with_context(|| format!("cannot start {}", binary.display()))?;
+        // Dropping `server` kills the child whatever goes wrong below.
+        let mut server = Self {
+            child,
+            url: String::new(),
+            ca_file: PathBuf::new(),
+        };
+        let stdout = server
+            .child
+            .stdout
+            .take()
+            .context("the emulator's stdout was not captured")?;
+        // A thread passes the lines on and then drains the rest, so the emulator never
+        // blocks on a full pipe; the channel gives us a timeout.
+        let (line_tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                // Nobody listens once the address and CA are known; keep reading anyway.
+                let _ = line_tx.send(line);
+            }
+        });
+        let next_line = || {
+            lines
+                .recv_timeout(Self::READY_TIMEOUT)
+                .context("the emulator did not print its address and CA in time")
+        };
+        let first = next_line()?;
+        let addr = first
+            .strip_prefix(Self::READY_PREFIX)
+            .with_context(|| format!("unexpected first line from the emulator: {first:?}"))?;
+        server.url = format!("https://{}", addr.trim_end_matches('/'));
+        loop {
+            let line = next_line()?;
+            if let Some(path) = line.strip_prefix(Self::CA_PREFIX) {
+                server.ca_file = PathBuf::from(path);
+                break;
+            }
+        }
+        if !server.ca_file.is_file() {
+            bail!(
+                "the emulator named a CA file that does not exist: {}",
+                server.ca_file.display()
+            );
+        }
+        Ok(server)
+    }
+}
+
+impl Drop for HttpsEmulator {
+    fn drop(&mut self) {
+        // Either may fail if it already exited; there is nothing more to do then.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// The directory whose `node_modules` holds the JS SDK 6.x: `CONNECTYCUBE_JS_SDK_DIR`, else
 /// `<cache>/js-sdk-6`, npm-installed when missing. Shared with `cargo xtask bench`.
 pub(crate) fn sdk_dir() -> Result<PathBuf> {
@@ -89,7 +186,7 @@ fn installed_version_ok(dir: &Path) -> bool {
     std::fs::read_to_string(manifest).is_ok_and(|text| text.contains(SDK_MAJOR_PREFIX))
 }
 
-/// A running emulator; killed when dropped.
+/// What node's TAP summary says.
 #[derive(Debug, Default, PartialEq, Eq)]
 struct Counts {
     tests: u64,
@@ -97,13 +194,19 @@ struct Counts {
     fail: u64,
 }
 
-fn run_node(workspace: &Path, test_file: &Path, sdk_dir: &Path, url: &str) -> Result<Counts> {
+/// Runs the test file against `url`; `extra_ca` is a CA certificate node must trust.
+fn run_node(workspace: &Path, test_file: &Path, sdk_dir: &Path, url: &str, extra_ca: Option<&Path>) -> Result<Counts> {
     let tap_file = std::env::temp_dir().join(format!("connectycube-js-compat-{}.tap", std::process::id()));
     let _ = std::fs::remove_file(&tap_file);
     let mut tap_destination = OsString::from("--test-reporter-destination=");
     tap_destination.push(tap_file.as_os_str());
 
-    let status = Command::new("node")
+    let mut node = Command::new("node");
+    match extra_ca {
+        Some(ca) => node.env("NODE_EXTRA_CA_CERTS", ca),
+        None => node.env_remove("NODE_EXTRA_CA_CERTS"),
+    };
+    let status = node
         .arg("--test")
         // The readable report on the inherited stdout, a TAP copy for counting.
         .args(["--test-reporter=spec", "--test-reporter-destination=stdout"])

@@ -4,9 +4,11 @@
 // on failures.
 //
 // Run by `cargo xtask js-compat`, which installs the SDK outside the repository and starts the
-// emulator. By hand:
+// emulator, over HTTP and over HTTPS. By hand:
 //   CONNECTYCUBE_JS_SDK_DIR=<dir containing node_modules/connectycube> \
 //   EMULATOR_URL=http://127.0.0.1:PORT node --test crates/connectycube-emulator/tests/js/compat.test.mjs
+// Over HTTPS (emulator started with `--generate-tls DIR`), node must trust the emulator's CA:
+//   NODE_EXTRA_CA_CERTS=DIR/ca.pem EMULATOR_URL=https://127.0.0.1:PORT … node --test …
 //
 // Tests run one after another (node:test runs the top-level tests of a file sequentially); each
 // starts from `POST /__emulator/reset` and a fresh `ConnectyCube.init(...)`.
@@ -32,6 +34,12 @@ const CREDENTIALS = { appId: 1, authKey: '29WfrNWdvkhmX6V' };
 // A hung request (or an endless session-expired retry loop) fails the test instead of hanging.
 const T = { timeout: 30_000 };
 
+// Over HTTPS the SDK gets the address as applications configure it, `endpoints.api` without a
+// scheme, and adds `https://` itself; over HTTP only the full `endpoints.api_url` can say so.
+const ENDPOINTS = EMULATOR_URL.startsWith('https://')
+  ? { api: EMULATOR_URL.slice('https://'.length) }
+  : { api_url: EMULATOR_URL };
+
 /**
  * (Re-)initialises the SDK singleton. `init` builds a new ProxyService (so the session is
  * cleared), but the config object is shared: `endpoints.api_url` is overwritten on every call and
@@ -39,7 +47,7 @@ const T = { timeout: 30_000 };
  */
 function initSdk(sessionExpired) {
   ConnectyCube.init(CREDENTIALS, {
-    endpoints: { api_url: EMULATOR_URL },
+    endpoints: ENDPOINTS,
     debug: { mode: 0 },
     on: { sessionExpired },
   });
