@@ -46,6 +46,14 @@ class ConstantsTests(unittest.TestCase):
         self.assertEqual(str(cc.ConnectycubeError.Timeout()), "the request timed out")
         self.assertEqual(str(cc.ConnectycubeError.NotFound(404, ["User not found"])), "not found: User not found")
         self.assertEqual(str(cc.ConnectycubeError.InvalidArgument("bad")), "invalid argument: bad")
+        self.assertEqual(str(cc.ConnectycubeError.Tls("no trust")), "TLS error: no trust")
+        self.assertEqual(
+            str(cc.ConnectycubeError.RequestTooLarge(414, "split it")),
+            "the request is too large for the server: split it",
+        )
+        self.assertEqual(
+            str(cc.ConnectycubeError.ResponseTooLarge(4)), "the server's answer is larger than the 4-byte limit"
+        )
 
 
 class SocialProviderTests(EmulatorTestCase):

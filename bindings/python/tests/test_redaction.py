@@ -1,5 +1,6 @@
-"""Canary secrets (passwords, tokens) show nowhere: not in records' str/repr, not in the
-errors of calls that carried them (message, repr, args, fields, formatted traceback)."""
+"""Canary secrets (passwords, tokens, an endpoint's user:password@) show nowhere: not in
+records' str/repr, not in the errors of calls that carried them (message, repr, args,
+fields, formatted traceback)."""
 
 import traceback
 import unittest
@@ -34,6 +35,41 @@ class RecordRedactionTests(unittest.TestCase):
         # The values themselves are untouched.
         self.assertEqual(user.password, CANARY_PASSWORD)
         self.assertEqual(session.token, CANARY_TOKEN)
+
+
+class ConfigRedactionTests(unittest.TestCase):
+    def test_configs_never_print_endpoint_userinfo_or_pem_text(self):
+        pem = "-----BEGIN CERTIFICATE-----\nMII" + CANARY + "\n-----END CERTIFICATE-----\n"
+        config = cc.ConnectycubeConfig(
+            api_endpoint=f"https://user:{CANARY}@host",
+            chat_endpoint=f"wss://user:{CANARY}@chat.host/ws?x=1",
+            trusted_root_certificates=[pem, pem],
+            certificate_pins=["sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="],
+        )
+        for text in (str(config), repr(config), f"{[config]}"):
+            self.assertNotIn(CANARY, text)
+            self.assertNotIn("user:", text)
+            self.assertNotIn("BEGIN CERTIFICATE", text)
+        # Still useful in a log: the hosts, the number of roots, the other settings.
+        self.assertIn("api_endpoint='https://<redacted>@host'", repr(config))
+        self.assertIn("chat_endpoint='wss://<redacted>@chat.host/ws?x=1'", repr(config))
+        self.assertIn("trusted_root_certificates=2", repr(config))
+        self.assertIn("sha256/AAAA", repr(config))
+        self.assertIn("max_response_bytes=4194304", repr(config))
+        # An endpoint without userinfo shows as it is, an `@` in its path included.
+        plain = cc.ConnectycubeConfig(api_endpoint="https://h.example/a@b")
+        self.assertIn("api_endpoint='https://h.example/a@b'", repr(plain))
+        self.assertIn("trusted_root_certificates=0", repr(plain))
+        # Only the text is redacted.
+        self.assertEqual(config.api_endpoint, f"https://user:{CANARY}@host")
+        self.assertEqual(config.trusted_root_certificates, [pem, pem])
+
+    def test_do_init_refuses_a_canary_endpoint_without_echoing_it(self):
+        cube = cc.ConnectyCube()
+        with self.assertRaises(cc.ConnectycubeError.InvalidArgument) as caught:
+            cube.do_init("1", "key", cc.ConnectycubeConfig(api_endpoint=f"https://user:{CANARY}@host"))
+        self.assertNotIn(CANARY, every_text(caught.exception))
+        self.assertIn("user:password@", str(caught.exception))
 
 
 class ErrorRedactionTests(EmulatorTestCase):
