@@ -23,13 +23,15 @@ import kotlinx.coroutines.Job
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 
-// The fault suite's binding items: a cancelled call closes its connection; secrets never
-// show in records' toString or in the errors of calls that carried them.
+// The fault suite's binding items: a cancelled call closes its connection; secrets (an
+// endpoint's user:password@ too) never show in records' toString or in the errors of calls
+// that carried them.
 
 fun faultTests(): List<Pair<String, () -> Any?>> = listOf(
     "cancelled coroutine closes its connection promptly" to ::cancelledCoroutineClosesItsConnection,
     "cancelled callback Job closes its connection promptly" to ::cancelledCallbackJobClosesItsConnection,
     "records never print passwords or tokens" to ::recordsRedactSecrets,
+    "configs never print an endpoint's user:password@ or PEM text" to ::configsRedactUserinfo,
     "errors of calls that carried a canary secret never show it" to ::errorsNeverShowCanaries,
 )
 
@@ -142,6 +144,39 @@ fun recordsRedactSecrets() {
     assertEquals(user, user.copy(), "equality")
 }
 
+fun configsRedactUserinfo() {
+    val pem = "-----BEGIN CERTIFICATE-----\nMII$CANARY\n-----END CERTIFICATE-----\n"
+    val config = ConnectycubeConfig(
+        apiEndpoint = "https://user:$CANARY@host",
+        chatEndpoint = "wss://user:$CANARY@chat.host/ws?x=1",
+        trustedRootCertificates = listOf(pem, pem),
+        certificatePins = listOf("sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="),
+    )
+    for ((what, text) in listOf(
+        "config.toString()" to config.toString(),
+        "string template" to "$config",
+        "a list" to listOf(config).toString(),
+        "a copy" to config.copy(retainCredentials = true).toString(),
+    )) {
+        assertNoCanary(text, what)
+        assertTrue("user:" !in text && "BEGIN CERTIFICATE" !in text) { "$what: $text" }
+    }
+    // Still useful in a log: the hosts, the number of roots, the other settings.
+    val text = config.toString()
+    assertTrue("apiEndpoint=https://<redacted>@host," in text) { text }
+    assertTrue("chatEndpoint=wss://<redacted>@chat.host/ws?x=1," in text) { text }
+    assertTrue("trustedRootCertificates=2," in text) { text }
+    assertTrue("sha256/AAAA" in text && "maxResponseBytes=4194304" in text) { text }
+    // An endpoint without userinfo shows as it is, an `@` in its path included.
+    val plain = ConnectycubeConfig("https://h.example/a@b").toString()
+    assertTrue("apiEndpoint=https://h.example/a@b," in plain && "trustedRootCertificates=0," in plain) { plain }
+    assertEquals("https://user:$CANARY@host", config.apiEndpoint, "only the text is redacted")
+    // init refuses such an endpoint, and does not echo it.
+    val refused = assertThrows<ConnectycubeException.InvalidArgument> { ConnectyCube.init(APP_ID, AUTH_KEY, config) }
+    assertNoCanary(everyText(refused), "init's error")
+    assertTrue("user:password@" in refused.reason) { refused.reason }
+}
+
 /** Everything an app could print or log about an exception, its causes and fields included. */
 private fun everyText(error: Throwable): String {
     val trace = StringWriter().also { error.printStackTrace(PrintWriter(it)) }.toString()
@@ -151,6 +186,7 @@ private fun everyText(error: Throwable): String {
         is ConnectycubeException.Forbidden -> "${error.httpStatusCode} ${error.errors}"
         is ConnectycubeException.NotFound -> "${error.httpStatusCode} ${error.errors}"
         is ConnectycubeException.Network -> error.reason
+        is ConnectycubeException.Tls -> error.reason
         is ConnectycubeException.Decode -> error.reason
         is ConnectycubeException.InvalidArgument -> error.reason
         else -> ""
