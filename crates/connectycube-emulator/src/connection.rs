@@ -79,6 +79,11 @@ impl Activity {
         self.received.load(Ordering::Relaxed)
     }
 
+    /// A request is being handled or answered, or its unread body drained.
+    pub fn is_busy(&self) -> bool {
+        self.draining.load(Ordering::Relaxed) || matches!(*self.phase.lock(), Phase::Busy)
+    }
+
     /// A request head was read in full.
     pub fn request_started(&self) {
         *self.phase.lock() = Phase::Busy;

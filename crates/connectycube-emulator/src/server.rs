@@ -166,7 +166,7 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: oneshot:
     }
 }
 
-async fn serve_connection(stream: TcpStream, shared: Arc<Shared>, phase: watch::Receiver<Phase>) {
+async fn serve_connection(stream: TcpStream, shared: Arc<Shared>, mut phase: watch::Receiver<Phase>) {
     // Requests are small; waiting to fill packets only adds latency.
     let _ = stream.set_nodelay(true);
     let config = &shared.state.config;
@@ -183,6 +183,8 @@ async fn serve_connection(stream: TcpStream, shared: Arc<Shared>, phase: watch::
             tracing::debug!(?reason, "TLS handshake timed out");
             Err(std::io::ErrorKind::TimedOut.into())
         }
+        // Shutting down: no request is in flight on this connection yet.
+        _ = phase.wait_for(|p| *p != Phase::Serving) => return,
     };
     match handshake {
         Ok(stream) => {
@@ -247,8 +249,9 @@ where
                 let now = changed.map(|()| *phase.borrow_and_update());
                 match now {
                     Ok(Phase::Serving) => {}
-                    // An idle connection closes now, a busy one after its answer.
-                    Ok(Phase::Draining) => connection.as_mut().graceful_shutdown(),
+                    // A busy connection closes after its answer; one waiting for a request now.
+                    Ok(Phase::Draining) if activity.is_busy() => connection.as_mut().graceful_shutdown(),
+                    Ok(Phase::Draining) => return,
                     Ok(Phase::Closing) | Err(_) => return,
                 }
             }

@@ -130,3 +130,39 @@ async fn the_connection_cap_holds_and_frees() {
     let stats = s.control("GET", "stats", None).await;
     assert_eq!(stats["connections"], json!(cap), "{stats}");
 }
+
+#[tokio::test]
+async fn shutdown_does_not_wait_for_stalled_clients() {
+    let pki = connectycube_emulator::TestPki::generate().unwrap();
+    for tls in [None, Some(pki.server)] {
+        let s = start_with(|c| c.tls = tls).await;
+        let addr = s.emulator.local_addr();
+        let _silent = TcpStream::connect(addr).await.unwrap();
+        let mut half = TcpStream::connect(addr).await.unwrap();
+        half.write_all(b"GET /users/v2 HT").await.unwrap();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let started = Instant::now();
+        s.emulator.shutdown().await;
+        // The grace period is for requests in flight; these have none.
+        assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
+    }
+}
+
+#[tokio::test]
+async fn shutdown_lets_a_request_in_flight_finish() {
+    let s = start().await;
+    s.control(
+        "POST",
+        "faults",
+        Some(json!({"path_prefix": "/session", "delay_ms": 500})),
+    )
+    .await;
+    let http = s.http.clone();
+    let url = s.url("/session");
+    let body = json!({"application_id": APP_ID, "auth_key": AUTH_KEY});
+    let in_flight = tokio::spawn(async move { http.post(url).json(&body).send().await });
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    s.emulator.shutdown().await;
+    let answer = in_flight.await.unwrap().expect("the answer arrives");
+    assert_eq!(answer.status(), 201);
+}
