@@ -1,6 +1,7 @@
 //! Requests larger than the server takes end in `RequestTooLarge` with the server's status
 //! — not "Parsed Url is not a valid Uri" or "Broken pipe" — against the emulator, which
 //! refuses a request target over 8 KiB (414) and a body over 1 MiB (413) as nginx would.
+#![allow(clippy::unwrap_used, reason = "tests: a panic is the test failing, with its message")]
 
 mod common;
 
@@ -50,5 +51,8 @@ async fn a_field_larger_than_the_server_takes_is_a_413() {
     );
     assert_eq!(error.code(), "request_too_large");
     // The connection that carried it closed; the next call works.
-    assert_eq!(cc.users().get_by_login("big_data").await.unwrap().login.as_deref(), Some("big_data"));
+    assert_eq!(
+        cc.users().get_by_login("big_data").await.unwrap().login.as_deref(),
+        Some("big_data")
+    );
 }
