@@ -17,6 +17,12 @@ extension ConnectycubeError: LocalizedError {
             return "validation failed: \(errors.joined(separator: "; "))"
         case let .Network(reason):
             return "network error: \(reason)"
+        case let .Tls(reason):
+            return "TLS error: \(reason)"
+        case let .RequestTooLarge(_, reason):
+            return "the request is too large for the server: \(reason)"
+        case let .ResponseTooLarge(limitBytes):
+            return "the server's answer is larger than the \(limitBytes)-byte limit"
         case .Timeout:
             return "the request timed out"
         case let .Decode(reason):
@@ -30,10 +36,13 @@ extension ConnectycubeError: LocalizedError {
         }
     }
 
-    /// The HTTP status of an answer from the server, `nil` for local failures.
+    /// The HTTP status of an answer from the server, `nil` for local failures (and for a
+    /// request refused as too large before it was sent).
     public var httpStatusCode: Int32? {
         switch self {
         case let .Response(code, _, _), let .Forbidden(code, _), let .NotFound(code, _), let .Validation(code, _, _):
+            return code
+        case let .RequestTooLarge(code, _):
             return code
         default:
             return nil

@@ -56,6 +56,45 @@ final class CanaryRedactionTests: EmulatorTestCase {
         XCTAssertEqual(session.token, canaryToken, "only the text is redacted")
     }
 
+    func testConfigsNeverShowEndpointUserinfoOrPemText() {
+        let pem = "-----BEGIN CERTIFICATE-----\nMII\(canary)\n-----END CERTIFICATE-----\n"
+        let config = ConnectycubeConfig(
+            apiEndpoint: "https://user:\(canary)@host",
+            chatEndpoint: "wss://user:\(canary)@chat.host/ws?x=1",
+            trustedRootCertificates: [pem, pem],
+            certificatePins: ["sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="]
+        )
+        for text in ["\(config)", String(describing: config), String(reflecting: config), "\([config])"] {
+            XCTAssertFalse(text.contains(canary), text)
+            XCTAssertFalse(text.contains("user:"), text)
+            XCTAssertFalse(text.contains("BEGIN CERTIFICATE"), text)
+        }
+        // Still useful in a log: the hosts, the number of roots, the other settings.
+        let text = "\(config)"
+        XCTAssertTrue(text.contains("apiEndpoint: https://<redacted>@host,"), text)
+        XCTAssertTrue(text.contains("chatEndpoint: wss://<redacted>@chat.host/ws?x=1,"), text)
+        XCTAssertTrue(text.contains("trustedRootCertificates: 2,"), text)
+        XCTAssertTrue(text.contains("sha256/AAAA"), text)
+        XCTAssertTrue(text.contains("maxResponseBytes: 4194304"), text)
+        // An endpoint without userinfo shows as it is, an `@` in its path included.
+        let plain = "\(ConnectycubeConfig(apiEndpoint: "https://h.example/a@b"))"
+        XCTAssertTrue(plain.contains("apiEndpoint: https://h.example/a@b,"), plain)
+        XCTAssertTrue(plain.contains("trustedRootCertificates: 0,"), plain)
+        XCTAssertEqual(config.apiEndpoint, "https://user:\(canary)@host", "only the text is redacted")
+    }
+
+    func testDoInitRefusesACanaryEndpointWithoutEchoingIt() {
+        XCTAssertThrowsError(try cube.doInit(
+            applicationId: Emulator.applicationId,
+            authorizationKey: Emulator.authorizationKey,
+            connectycubeConfig: ConnectycubeConfig(apiEndpoint: "https://user:\(canary)@host")
+        )) { error in
+            guard case ConnectycubeError.InvalidArgument = error else { return XCTFail("expected InvalidArgument, got \(error)") }
+            assertNoCanary(error)
+            XCTAssertTrue(error.localizedDescription.contains("user:password@"), error.localizedDescription)
+        }
+    }
+
     private func assertNoCanary(_ error: Error, file: StaticString = #filePath, line: UInt = #line) {
         let text = everyText(error)
         XCTAssertFalse(text.contains(canary), text, file: file, line: line)
