@@ -1,12 +1,14 @@
 //! `cargo xtask test-bindings [--lang kotlin|swift|python]`: generates each language's
 //! bindings, fetches its toolchain into the cache outside the repository when missing,
-//! starts an emulator, and runs that language's tests against it.
+//! starts an emulator over HTTP and one over HTTPS (`--generate-tls`, for the TLS tests), and
+//! runs that language's tests against them.
 
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 
 use crate::emulator_process::EmulatorProcess;
+use crate::lang::tls::{TlsEmulator, TlsEndpoint};
 use crate::{bindings, lang, util};
 
 /// What a language's test runner gets.
@@ -19,6 +21,8 @@ pub struct BindingsContext {
     /// `http://127.0.0.1:PORT` of an emulator with the default app (id 1, key
     /// `29WfrNWdvkhmX6V`, secret `SECRETsecret123`).
     pub emulator_url: String,
+    /// A second emulator, serving HTTPS with a throwaway CA (`target/bindings-build/tls/`).
+    pub tls: TlsEndpoint,
     /// Tool cache outside the repository (`util::cache_dir()`).
     pub cache: PathBuf,
     /// Scratch space for this language's build outputs (`target/bindings-build/<lang>/`).
@@ -29,10 +33,12 @@ pub fn run(args: &[String]) -> Result<()> {
     let langs = bindings::languages(args)?;
     let library = bindings::build_library()?;
     let emulator_binary = util::build_emulator(false)?;
+    let tls_dir = util::target_dir().join("bindings-build").join("tls");
     for lang in &langs {
         util::step(&format!("{lang} bindings: generate, toolchain, tests"));
         let generated = bindings::generate(&library, lang)?;
         let emulator = EmulatorProcess::start(&emulator_binary, &[])?;
+        let tls_emulator = TlsEmulator::start(&emulator_binary, &tls_dir)?;
         let build_dir = util::target_dir().join("bindings-build").join(lang);
         std::fs::create_dir_all(&build_dir).with_context(|| format!("cannot create {}", build_dir.display()))?;
         let context = BindingsContext {
@@ -40,6 +46,7 @@ pub fn run(args: &[String]) -> Result<()> {
             library: library.clone(),
             generated,
             emulator_url: emulator.url.clone(),
+            tls: tls_emulator.endpoint.clone(),
             cache: util::cache_dir(),
             build_dir,
         };

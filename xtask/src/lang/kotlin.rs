@@ -106,6 +106,7 @@ pub fn test(context: &BindingsContext) -> Result<()> {
         .arg(join_paths(&classpath)?)
         .arg(MAIN_CLASS)
         .env("CONNECTYCUBE_API_ENDPOINT", &context.emulator_url)
+        .envs(context.tls.env())
         .current_dir(&context.build_dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

@@ -3,3 +3,4 @@
 pub mod kotlin;
 pub mod python;
 pub mod swift;
+pub mod tls;

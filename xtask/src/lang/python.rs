@@ -40,6 +40,7 @@ pub fn test(context: &BindingsContext) -> Result<()> {
         .arg("run_tests.py")
         .current_dir(&root)
         .env("CONNECTYCUBE_API_ENDPOINT", &context.emulator_url)
+        .envs(context.tls.env())
         .env("CONNECTYCUBE_TEST_SUMMARY", &summary)
         .env("PYTHONPATH", &root)
         .env("PYTHONDONTWRITEBYTECODE", "1")

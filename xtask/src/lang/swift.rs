@@ -6,7 +6,9 @@
 //! reachable from CI): a `debootstrap` chroot kept in the cache outside the repository. The
 //! workspace (and the target directory, when outside it) is bind-mounted into the chroot at
 //! the same path, so paths agree inside and out; the chroot shares the host's network, so the
-//! emulator on 127.0.0.1 is reachable. Needs root.
+//! emulator on 127.0.0.1 is reachable. For the run, the HTTPS emulator's CA is the chroot's
+//! only trusted root (`/etc/ssl/certs`), for the tests' `URLSession` reads of its control API.
+//! Needs root.
 //!
 //! The generated Swift is copied into the package (git-ignored) with one patch: uniffi 0.32's
 //! `uniffiRustCallAsync` ignores Task cancellation; `bindings/swift/Patches/` holds the
@@ -47,12 +49,19 @@ pub fn test(context: &BindingsContext) -> Result<()> {
         .context("the FFI library has no parent directory")?
         .to_path_buf();
     let mut shared = vec![context.workspace.clone()];
-    for path in [&library_dir, &context.build_dir, &context.generated] {
+    let tls_dir = context
+        .tls
+        .ca_file
+        .parent()
+        .context("the CA file has no parent directory")?
+        .to_path_buf();
+    for path in [&library_dir, &context.build_dir, &context.generated, &tls_dir] {
         if !shared.iter().any(|s| path.starts_with(s)) {
             shared.push(path.clone());
         }
     }
-    let mounts = Mounts::new(&root, &shared)?;
+    let system_certs = system_certs_trusting(&context.tls.ca_file, &context.build_dir)?;
+    let mounts = Mounts::new(&root, &shared, &[(system_certs, SYSTEM_CERTS)])?;
 
     util::step("swift test (in the trixie chroot)");
     let started = Instant::now();
@@ -68,6 +77,7 @@ pub fn test(context: &BindingsContext) -> Result<()> {
         .env("HOME", "/root")
         .env("LANG", "C.UTF-8")
         .env("CONNECTYCUBE_API_ENDPOINT", &context.emulator_url)
+        .envs(context.tls.env())
         .env("CONNECTYCUBE_FFI_LIB_DIR", &library_dir);
     let outcome = run_relaying(&mut command);
     drop(mounts);
@@ -80,6 +90,21 @@ pub fn test(context: &BindingsContext) -> Result<()> {
         bail!("swift test failed");
     }
     Ok(())
+}
+
+/// Where the chroot's libcurl (under `URLSession`) looks for trusted roots: the bundle
+/// `ca-certificates.crt` there, and the folder itself.
+const SYSTEM_CERTS: &str = "etc/ssl/certs";
+
+/// A folder holding `ca.pem` as `ca-certificates.crt`, mounted over the chroot's
+/// `/etc/ssl/certs` for the run: the TLS tests read the HTTPS emulator's control API with
+/// `URLSession`, which on Linux trusts only libcurl's bundle (swift-corelibs-foundation reads
+/// no CA setting outside Android). The chroot has no CA bundle of its own to hide.
+fn system_certs_trusting(ca_file: &Path, build_dir: &Path) -> Result<PathBuf> {
+    let dir = build_dir.join("system-certs");
+    fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    copy(ca_file, &dir.join("ca-certificates.crt"))?;
+    Ok(dir)
 }
 
 /// `cargo xtask apple [--profile NAME]`: static libraries for iOS, the iOS simulator and
@@ -416,14 +441,14 @@ fn unmount(point: &Path) {
     }
 }
 
-/// /proc and the shared directories mounted in the chroot; unmounted on drop, whatever
-/// happened in between.
+/// /proc, the shared directories (at their own paths) and the overlays (a host folder over
+/// a path inside) mounted in the chroot; unmounted on drop, whatever happened in between.
 struct Mounts {
     root: PathBuf,
 }
 
 impl Mounts {
-    fn new(root: &Path, shared: &[PathBuf]) -> Result<Self> {
+    fn new(root: &Path, shared: &[PathBuf], overlays: &[(PathBuf, &str)]) -> Result<Self> {
         // Left over by a killed run: start clean.
         unmount_all_under(root);
         let mounts = Mounts {
@@ -437,6 +462,11 @@ impl Mounts {
             let inside = root.join(path.strip_prefix("/").unwrap_or(path));
             fs::create_dir_all(&inside).with_context(|| format!("cannot create {}", inside.display()))?;
             util::run(Command::new("mount").arg("--bind").arg(path).arg(&inside))?;
+        }
+        for (source, inside) in overlays {
+            let inside = root.join(inside);
+            fs::create_dir_all(&inside).with_context(|| format!("cannot create {}", inside.display()))?;
+            util::run(Command::new("mount").arg("--bind").arg(source).arg(&inside))?;
         }
         Ok(mounts)
     }
