@@ -9,11 +9,12 @@ use std::sync::Arc;
 
 use base64::Engine as _;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::client::{Resumption, WebPkiServerVerifier};
+use rustls::client::{Resumption, verify_server_cert_signed_by_trust_anchor, verify_server_name};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{CertificateError, DigitallySignedStruct, Error as TlsError, OtherError, SignatureScheme};
+use rustls::server::ParsedCertificate;
+use rustls::{CertificateError, DigitallySignedStruct, Error as TlsError, OtherError, RootCertStore, SignatureScheme};
 
 /// What the app adds to the default trust: extra root certificates and key pins.
 #[derive(Clone, Default)]
@@ -30,11 +31,13 @@ impl TlsOptions {
     /// Refuses a text with no certificate or a block that does not decode.
     pub fn add_roots_pem(&mut self, pem: &[u8]) -> Result<usize, TlsConfigError> {
         let mut added = 0;
+        // Checked now, so a bad root is an error when the client is built, not a
+        // handshake failure later.
+        let mut check = RootCertStore::empty();
         for certificate in CertificateDer::pem_slice_iter(pem) {
             let certificate = certificate.map_err(|e| TlsConfigError(format!("unreadable PEM certificate: {e}")))?;
-            // Checked now, so a bad root is an error when the client is built, not a
-            // handshake failure later.
-            webpki::anchor_from_trusted_cert(&certificate)
+            check
+                .add(certificate.clone())
                 .map_err(|e| TlsConfigError(format!("not a usable root certificate: {e}")))?;
             self.extra_roots.push(certificate);
             added += 1;
@@ -85,7 +88,7 @@ impl SpkiPin {
 
     /// The pin of a DER certificate's public key.
     pub fn of_certificate(certificate: &CertificateDer<'_>) -> Result<Self, TlsConfigError> {
-        let parsed = webpki::EndEntityCert::try_from(certificate)
+        let parsed = ParsedCertificate::try_from(certificate)
             .map_err(|e| TlsConfigError(format!("unreadable certificate: {e}")))?;
         let spki = parsed.subject_public_key_info();
         let digest = ring::digest::digest(&ring::digest::SHA256, spki.as_ref());
@@ -111,7 +114,7 @@ impl std::fmt::Debug for SpkiPin {
 /// The rustls client configuration for these options.
 pub(crate) fn client_config(options: &TlsOptions) -> Result<rustls::ClientConfig, TlsConfigError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut roots = rustls::RootCertStore {
+    let mut roots = RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     };
     for root in &options.extra_roots {
@@ -119,17 +122,16 @@ pub(crate) fn client_config(options: &TlsOptions) -> Result<rustls::ClientConfig
             .add(root.clone())
             .map_err(|e| TlsConfigError(format!("not a usable root certificate: {e}")))?;
     }
-    let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-        .build()
-        .map_err(|e| TlsConfigError(e.to_string()))?;
     let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| TlsConfigError(e.to_string()))?;
+    // rustls's own verifier without revocation lists; its builder would link the CRL
+    // parser (≈ 15 KB) for lists the SDK never has.
     if options.pins.is_empty() {
-        return Ok(builder.with_webpki_verifier(webpki).with_no_client_auth());
+        return Ok(builder.with_root_certificates(roots).with_no_client_auth());
     }
     let verifier = PinningVerifier {
-        inner: webpki,
+        roots: Arc::new(roots),
         pins: options.pins.clone(),
         provider,
     };
@@ -141,11 +143,11 @@ pub(crate) fn client_config(options: &TlsOptions) -> Result<rustls::ClientConfig
     Ok(config)
 }
 
-/// The standard verification (chain to a trusted root, host name, validity dates), then
+/// The standard verification (chain to a trusted root, validity dates, host name), then
 /// the pins. A pin never makes an untrusted chain acceptable.
 #[derive(Debug)]
 struct PinningVerifier {
-    inner: Arc<WebPkiServerVerifier>,
+    roots: Arc<RootCertStore>,
     pins: Vec<SpkiPin>,
     provider: Arc<CryptoProvider>,
 }
@@ -168,18 +170,24 @@ impl ServerCertVerifier for PinningVerifier {
         end_entity: &CertificateDer<'_>,
         intermediates: &[CertificateDer<'_>],
         server_name: &ServerName<'_>,
-        ocsp_response: &[u8],
+        _ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, TlsError> {
-        let verified = self
-            .inner
-            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)?;
+        let certificate = ParsedCertificate::try_from(end_entity)?;
+        verify_server_cert_signed_by_trust_anchor(
+            &certificate,
+            &self.roots,
+            intermediates,
+            now,
+            self.provider.signature_verification_algorithms.all,
+        )?;
+        verify_server_name(&certificate, server_name)?;
         let pinned = std::iter::once(end_entity)
             .chain(intermediates)
             .filter_map(|certificate| SpkiPin::of_certificate(certificate).ok())
             .any(|pin| self.pins.contains(&pin));
         if pinned {
-            Ok(verified)
+            Ok(ServerCertVerified::assertion())
         } else {
             Err(TlsError::InvalidCertificate(CertificateError::Other(OtherError(
                 Arc::new(PinMismatch),
@@ -206,7 +214,7 @@ impl ServerCertVerifier for PinningVerifier {
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.inner.supported_verify_schemes()
+        self.provider.signature_verification_algorithms.supported_schemes()
     }
 }
 
