@@ -224,37 +224,37 @@ async fn another_ca_than_the_servers_is_not_enough() {
     assert!(reason.contains("not signed by a trusted root"), "{reason}");
 }
 
-#[tokio::test]
-async fn a_wrong_host_name_is_a_tls_error_after_one_handshake() {
-    let pki = TestPki::generate_with(&CertOptions {
-        hosts: vec!["api.other.example".into()],
-        ..CertOptions::default()
-    })
-    .unwrap();
+/// The reason a client trusting the CA gives for refusing a server certificate issued with
+/// `options`.
+async fn refusal_of(options: CertOptions) -> String {
+    let pki = TestPki::generate_with(&options).unwrap();
     let emulator = https_emulator(&pki).await;
     let cc = client(&emulator)
         .add_root_certificates_pem(&pki.ca_cert_pem)
         .build()
         .unwrap();
-    let reason = refused_once(&cc, &emulator).await;
+    refused_once(&cc, &emulator).await
+}
+
+#[tokio::test]
+async fn a_wrong_host_name_is_a_tls_error_after_one_handshake() {
+    let reason = refusal_of(CertOptions {
+        hosts: vec!["api.other.example".into()],
+        ..CertOptions::default()
+    })
+    .await;
     assert!(reason.contains("not valid for this host name"), "{reason}");
 }
 
 #[tokio::test]
 async fn an_expired_certificate_is_a_tls_error_after_one_handshake() {
     let now = time::OffsetDateTime::now_utc();
-    let pki = TestPki::generate_with(&CertOptions {
+    let reason = refusal_of(CertOptions {
         not_before: now - time::Duration::days(30),
         not_after: now - time::Duration::days(1),
         ..CertOptions::default()
     })
-    .unwrap();
-    let emulator = https_emulator(&pki).await;
-    let cc = client(&emulator)
-        .add_root_certificates_pem(&pki.ca_cert_pem)
-        .build()
-        .unwrap();
-    let reason = refused_once(&cc, &emulator).await;
+    .await;
     assert!(reason.contains("has expired"), "{reason}");
 }
 
