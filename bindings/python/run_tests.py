@@ -2,6 +2,9 @@
 
     CONNECTYCUBE_API_ENDPOINT=http://127.0.0.1:PORT python3 run_tests.py [-k PATTERN]
 
+The TLS tests (`tests/test_tls.py`) also need an emulator serving HTTPS: its URL, CA file and
+key pin in `CONNECTYCUBE_TLS_API_ENDPOINT`, `CONNECTYCUBE_TLS_CA_CERT`, `CONNECTYCUBE_TLS_PIN`.
+
 The package directory must hold the generated `connectycube_ffi.py` and its native
 library (`cargo xtask test-bindings --lang python` arranges both). The summary line also
 goes to the file named by `CONNECTYCUBE_TEST_SUMMARY`, if set. The exit status is 0 only
