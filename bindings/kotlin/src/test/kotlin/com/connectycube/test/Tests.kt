@@ -66,7 +66,7 @@ fun allTests(): List<Pair<String, () -> Any?>> = listOf(
     "session restore handler (lambda)" to ::restoreHandler,
     "session persistence across init" to ::sessionPersistence,
     "provider sessions: Facebook, Twitter, Firebase (suspend + callbacks)" to ::providerSessions,
-) + faultTests()
+) + faultTests() + tlsTests()
 
 private const val PASSWORD = "supersecurepwd"
 
