@@ -160,6 +160,7 @@ async fn run(config: EmulatorConfig, ca_file: Option<PathBuf>) -> std::process::
             return std::process::ExitCode::FAILURE;
         }
     };
+    let stopped = stop_signal();
     let c = emulator.config();
     let mut stdout = std::io::stdout().lock();
     // The first stdout line is the interface scripts read; flush it at once.
@@ -174,30 +175,38 @@ async fn run(config: EmulatorConfig, ca_file: Option<PathBuf>) -> std::process::
     let _ = stdout.flush();
     drop(stdout);
     tracing::info!(config = ?emulator.config(), "ready");
-    wait_for_stop_signal().await;
+    stopped.await;
     tracing::info!("stopping");
     emulator.shutdown().await;
     std::process::ExitCode::SUCCESS
 }
 
-async fn wait_for_stop_signal() {
+/// Resolves on SIGTERM or Ctrl-C. The handlers are installed when this is called, not when
+/// it is first awaited: a script may send SIGTERM as soon as it has read the address.
+fn stop_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
+        let term = signal(SignalKind::terminate());
+        let int = signal(SignalKind::interrupt());
+        async move {
+            match (term, int) {
+                (Ok(mut term), Ok(mut int)) => {
+                    tokio::select! {
+                        _ = term.recv() => {}
+                        _ = int.recv() => {}
+                    }
                 }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
