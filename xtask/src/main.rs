@@ -12,12 +12,16 @@
 //! - `bench-emulator`  the emulator's throughput/latency benchmark (release build)
 //! - `bench`           raw reqwest vs the Rust SDK, the official JS SDK and our Kotlin, Swift and
 //!   Python bindings (release build)
+//! - `footprint`       cold start, threads, memory and idle wake-ups of the Rust SDK, the JS SDK and
+//!   the FFI library over HTTPS (also the last section of `bench`)
 
 mod bench;
 mod bench_drivers;
 mod bench_emulator;
 mod bindings;
 mod emulator_process;
+mod footprint;
+mod footprint_report;
 mod js_compat;
 mod lang;
 mod size;
@@ -60,6 +64,7 @@ fn run(args: &[String]) -> Result<()> {
         "bench-emulator" if cfg!(debug_assertions) => util::rerun_in_release("bench-emulator", rest),
         "bench-emulator" => bench_emulator::run(rest),
         "bench" => bench::run(rest),
+        "footprint" => footprint::run(rest),
         "soak" => soak::run(rest),
         "help" | "--help" | "-h" => {
             eprintln!("{}", HELP);
@@ -85,7 +90,9 @@ const HELP: &str = "usage: cargo xtask <command>
   bench-emulator       measure the emulator: GET /users/{id}, 64 keep-alive connections
   bench [--seconds S]  raw reqwest, the Rust SDK, the JS SDK and the Kotlin/Swift/Python bindings against the
                        emulator → target/bench/bench.md
-                       (--help for the options; --check fails on a missed target)";
+                       (--help for the options; --check fails on a missed target)
+  footprint            cold start, threads, resident memory and idle wake-ups: Rust SDK, JS SDK, the FFI library
+                       via Python, over HTTPS → target/bench/footprint.md (--help for the options)";
 
 fn test(args: &[String]) -> Result<()> {
     let lint = !args.iter().any(|a| a == "--no-lint");
