@@ -98,7 +98,8 @@ const DRIVER_GRACE: Duration = Duration::from_secs(60);
 const USAGE: &str = "usage: cargo xtask bench [--seconds S] [--warmup S] [--requests N] [--warmup-requests N]
        [--concurrency 1,16,64,256] [--scenarios get,session,signup]
        [--clients raw,sdk,js,kotlin,swift,python,...]
-       [--driver NAME=COMMAND]... [--rounds N] [--client-threads N] [--no-burst] [--check]
+       [--driver NAME=COMMAND]... [--rounds N] [--client-threads N] [--no-burst] [--no-footprint] [--check]
+  --no-footprint         skip the mobile footprint section (cargo xtask footprint, for sdk, js, python)
   --rounds N             raw and Rust SDK cells are measured N times (alternating); the best counts
   --driver NAME=COMMAND  an extra client: COMMAND (split on spaces) follows the driver protocol
                          described in xtask/src/bench.rs; e.g. --driver python='python3 bench.py'";
@@ -188,6 +189,8 @@ struct Options {
     /// Measurements of each in-process client per cell, alternating; the best one counts.
     rounds: usize,
     burst: bool,
+    /// The `cargo xtask footprint` section, for the clients asked for.
+    footprint: bool,
     check: bool,
 }
 
@@ -205,6 +208,7 @@ impl Options {
             client_threads: 2,
             rounds: 2,
             burst: true,
+            footprint: true,
             check: false,
         };
         let mut flags = crate::util::Flags::new(args, USAGE);
@@ -229,6 +233,7 @@ impl Options {
                 "--clients" => options.clients = Some(split_list(&flags.value()?).map(str::to_owned).collect()),
                 "--driver" => options.drivers.push(parse_driver(&flags.value()?)?),
                 "--no-burst" => options.burst = false,
+                "--no-footprint" => options.footprint = false,
                 "--check" => options.check = true,
                 _ => return Err(flags.unknown()),
             }
@@ -658,13 +663,24 @@ pub fn run(args: &[String]) -> Result<()> {
         decode,
         elapsed: started.elapsed(),
     };
-    let markdown = report.markdown();
+    // After the rest, on its own HTTPS emulator: nothing else runs while it measures.
+    let footprint = options
+        .footprint
+        .then(|| crate::footprint::bench_section(|client| options.wants(client)));
+    let mut markdown = report.markdown();
+    if let Some(footprint) = &footprint {
+        markdown.push_str(&footprint.markdown);
+    }
     let dir = crate::util::workspace_root().join("target").join("bench");
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let md_path = dir.join("bench.md");
     std::fs::write(&md_path, &markdown).with_context(|| format!("cannot write {}", md_path.display()))?;
     let json_path = dir.join("bench.json");
-    let text = serde_json::to_string_pretty(&report.json()).context("cannot encode the report")?;
+    let mut json = report.json();
+    if let Some(footprint) = &footprint {
+        json["footprint"] = footprint.json.clone();
+    }
+    let text = serde_json::to_string_pretty(&json).context("cannot encode the report")?;
     std::fs::write(&json_path, text + "\n").with_context(|| format!("cannot write {}", json_path.display()))?;
     print_report(&markdown).context("cannot write the report to stdout")?;
     eprintln!("wrote {} and {}", md_path.display(), json_path.display());
@@ -673,7 +689,8 @@ pub fn run(args: &[String]) -> Result<()> {
     if errors > 0 {
         bail!("{errors} call(s) failed during the benchmark; those figures are not valid");
     }
-    if options.check && !report.targets().iter().all(|t| t.pass) {
+    let footprint_missed = footprint.as_ref().is_some_and(|f| !f.all_met);
+    if options.check && (footprint_missed || !report.targets().iter().all(|t| t.pass)) {
         bail!("a target was missed (see the table above)");
     }
     Ok(())
