@@ -75,6 +75,8 @@ function snapshot(at) {
     threads: threads().length,
     rss_kb: statusField(status, 'VmRSS:'),
     hwm_kb: statusField(status, 'VmHWM:'),
+    anon_kb: statusField(status, 'RssAnon:'),
+    file_kb: statusField(status, 'RssFile:'),
   };
 }
 

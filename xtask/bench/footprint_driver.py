@@ -85,7 +85,28 @@ def snapshot(at):
         "threads": len(threads()),
         "rss_kb": status_field(status, "VmRSS:"),
         "hwm_kb": status_field(status, "VmHWM:"),
+        "anon_kb": status_field(status, "RssAnon:"),
+        "file_kb": status_field(status, "RssFile:"),
+        "sdk_code_kb": mapped_rss_kb("libconnectycube_ffi.so"),
     }
+
+
+def mapped_rss_kb(suffix):
+    """Resident KiB of the mappings of the file whose path ends with `suffix` (the library's
+    code and data pages), from /proc/self/smaps."""
+    total, in_mapping = 0, False
+    with open("/proc/self/smaps") as f:
+        for line in f:
+            words = line.split()
+            if not words:
+                continue
+            if words[0].endswith(":"):
+                if in_mapping and words[0] == "Rss:":
+                    total += int(words[1])
+            else:
+                # A mapping's first line: `start-end perms offset dev inode [path]`.
+                in_mapping = line.rstrip("\n").endswith(suffix)
+    return total
 
 
 def switches_between(before, after):

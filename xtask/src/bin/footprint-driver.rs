@@ -231,15 +231,40 @@ fn unix_us() -> u64 {
         .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
 }
 
-/// Threads, VmRSS and VmHWM (KiB) of this process now.
+/// Threads, VmRSS, VmHWM, the anonymous and file-backed parts of VmRSS, and the resident
+/// pages mapped from this program's file (the SDK's code and data: it is linked in), KiB.
 fn snapshot(at: &str) -> Value {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let exe = std::env::current_exe().ok();
     json!({
         "at": at,
         "threads": threads().len(),
         "rss_kb": status_field(&status, "VmRSS:"),
         "hwm_kb": status_field(&status, "VmHWM:"),
+        "anon_kb": status_field(&status, "RssAnon:"),
+        "file_kb": status_field(&status, "RssFile:"),
+        "sdk_code_kb": exe.as_deref().and_then(|exe| mapped_rss_kb(&exe.to_string_lossy())),
     })
+}
+
+/// Resident KiB of the mappings of the file `path`, from `/proc/self/smaps`.
+fn mapped_rss_kb(path: &str) -> Option<u64> {
+    let smaps = std::fs::read_to_string("/proc/self/smaps").ok()?;
+    let mut in_mapping = false;
+    let mut total = 0;
+    for line in smaps.lines() {
+        let mut words = line.split_whitespace();
+        let Some(first) = words.next() else { continue };
+        if first.ends_with(':') {
+            if in_mapping && first == "Rss:" {
+                total += words.next()?.parse::<u64>().ok()?;
+            }
+        } else {
+            // A mapping's first line: `start-end perms offset dev inode [path]`.
+            in_mapping = line.ends_with(path);
+        }
+    }
+    Some(total)
 }
 
 fn status_field(status: &str, name: &str) -> Option<u64> {
