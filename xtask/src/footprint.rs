@@ -230,6 +230,7 @@ struct Launch {
     program: PathBuf,
     args: Vec<String>,
     env: Vec<(String, PathBuf)>,
+    env_remove: Vec<&'static str>,
 }
 
 fn measure(options: &Options) -> Result<Report> {
@@ -355,6 +356,7 @@ fn prepare(client: Client, work: &Path, ca: &Path) -> Result<Launch> {
                 program: binary,
                 args: vec!["--ca".to_owned(), path_text(ca)?],
                 env: Vec::new(),
+                env_remove: Vec::new(),
             })
         }
         Client::Js => {
@@ -375,13 +377,25 @@ fn prepare(client: Client, work: &Path, ca: &Path) -> Result<Launch> {
                     // How node trusts a private CA: read once at start.
                     ("NODE_EXTRA_CA_CERTS".to_owned(), ca.to_path_buf()),
                 ],
+                env_remove: Vec::new(),
             })
         }
         Client::Python => {
             let python = crate::lang::python::python();
             crate::lang::python::check_python(&python)?;
-            let library = crate::bench_drivers::release_library()?;
-            let generated = crate::bindings::generate_into(&library, "python", work.join("generated").join("python"))?;
+            // The library as it ships (release-size: opt-level z, fat LTO, stripped); the
+            // bindings are generated from the release build, which keeps the symbols
+            // uniffi-bindgen reads (same interface, same checksums).
+            let with_symbols = crate::bench_drivers::release_library()?;
+            util::cargo(&["build", "-p", "connectycube-ffi", "--profile", "release-size"])?;
+            let library = util::target_dir()
+                .join("release-size")
+                .join(crate::bindings::library_file_name());
+            if !library.is_file() {
+                bail!("{} was not built", library.display());
+            }
+            let generated =
+                crate::bindings::generate_into(&with_symbols, "python", work.join("generated").join("python"))?;
             let package_root = work.join("python").join("connectycube-python");
             if package_root.exists() {
                 std::fs::remove_dir_all(&package_root)
@@ -392,13 +406,14 @@ fn prepare(client: Client, work: &Path, ca: &Path) -> Result<Launch> {
             let package = package_root.join("connectycube");
             crate::lang::python::copy(&generated.join("connectycube_ffi.py"), &package)?;
             crate::lang::python::copy(&library, &package)?;
-            // Bytecode caching stays on: an installed package starts from its .pyc files,
-            // which the unmeasured first run writes.
+            // Bytecode caching on, even where the environment turns it off: an installed
+            // package starts from its .pyc files, which the unmeasured first run writes.
             Ok(Launch {
                 client,
                 program: PathBuf::from(python),
                 args: vec![path_text(&root.join(PYTHON_DRIVER))?, "--ca".to_owned(), path_text(ca)?],
                 env: vec![("PYTHONPATH".to_owned(), package_root)],
+                env_remove: vec!["PYTHONDONTWRITEBYTECODE"],
             })
         }
     }
@@ -427,6 +442,9 @@ fn command(launch: &Launch, target: &Target, options: &Options, phase: &str, sdk
     }
     for (name, value) in &launch.env {
         command.env(name, value);
+    }
+    for name in &launch.env_remove {
+        command.env_remove(name);
     }
     command
 }

@@ -36,6 +36,16 @@ pub(crate) struct Point {
     threads: usize,
     rss_kb: Option<u64>,
     hwm_kb: Option<u64>,
+    /// The anonymous (heap, stacks) and file-backed (code and data mapped from files) parts of
+    /// VmRSS: the second is shared and clean, the first is what the process really costs.
+    #[serde(default)]
+    anon_kb: Option<u64>,
+    #[serde(default)]
+    file_kb: Option<u64>,
+    /// Resident pages mapped from the SDK's own file (the Rust driver's binary, the FFI
+    /// library): its code and read-only data, part of `file_kb`.
+    #[serde(default)]
+    sdk_code_kb: Option<u64>,
 }
 
 /// One thread's context switches over a period (`state`: alive, started or exited in it).
@@ -96,6 +106,25 @@ impl FullRun {
     fn rss_added_kb(&self, at: &str) -> Option<i64> {
         let before = i64::try_from(self.point("before_init")?.rss_kb?).ok()?;
         Some(i64::try_from(self.point(at)?.rss_kb?).ok()? - before)
+    }
+
+    /// How much a part of VmRSS (`part` of a point) grew from before init to `at`.
+    fn part_added_kb(&self, at: &str, part: fn(&Point) -> Option<u64>) -> Option<i64> {
+        let before = i64::try_from(part(self.point("before_init")?)?).ok()?;
+        Some(i64::try_from(part(self.point(at)?)?).ok()? - before)
+    }
+
+    /// What VmRSS gained by the end of the calls, in parts: anonymous, file-backed, and of the
+    /// latter the SDK's own file.
+    fn memory_split(&self) -> Option<String> {
+        let anon = self.part_added_kb("after_calls", |p| p.anon_kb)?;
+        let file = self.part_added_kb("after_calls", |p| p.file_kb)?;
+        let own = self
+            .part_added_kb("after_calls", |p| p.sdk_code_kb)
+            .map_or(String::new(), |own| {
+                format!(", of which {} the SDK's own code and data", kib(own))
+            });
+        Some(format!("{} anonymous, {} file-backed{own}", kib(anon), kib(file)))
     }
 
     fn hwm_added_kb(&self) -> Option<i64> {
@@ -238,7 +267,12 @@ impl Report {
         for result in &self.results {
             let client = result.client;
             if client != Client::Js {
-                let target = format!("cold start ≤ {COLD_START_RATIO_MAX}× the JS SDK's (medians)");
+                let host = if client == Client::Python {
+                    "; CPython's own start included"
+                } else {
+                    ""
+                };
+                let target = format!("cold start ≤ {COLD_START_RATIO_MAX}× the JS SDK's (medians{host})");
                 let (measured, met) = match (result.cold_median(), js) {
                     (Some(own), Some(js)) => (
                         format!("{} vs {} ({:.2}×)", ms(own), ms(js), own / js),
@@ -276,7 +310,13 @@ impl Report {
                 Some(added) => TargetCheck {
                     target: rss_target,
                     client,
-                    measured: format!("{} (VmRSS)", kib(added)),
+                    measured: format!(
+                        "{} VmRSS{}",
+                        kib(added),
+                        full.ok()
+                            .and_then(FullRun::memory_split)
+                            .map_or(String::new(), |split| format!(" ({split})"))
+                    ),
                     met: added <= RSS_ADDED_MAX_KB,
                 },
                 None => missing(rss_target, result),
@@ -310,8 +350,10 @@ impl Report {
         out.push_str("\n## Mobile footprint: `cargo xtask footprint`\n\n");
         out.push_str(&format!(
             "Machine: {}. Commit `{}`{}. The emulator on the same machine over HTTPS (its own CA, trusted by each \
-client as an app would: `add_root_certificates_pem`, `NODE_EXTRA_CA_CERTS`, `trustedRootCertificates`); release builds; \
-page cache warm (one unmeasured start per client first). Run time {:.0} s.\n",
+client as an app would: `add_root_certificates_pem`, `NODE_EXTRA_CA_CERTS`, `trustedRootCertificates`). \
+The Rust SDK: a release build of `xtask/src/bin/footprint-driver.rs`. The mobile library: `libconnectycube_ffi` as it ships \
+(release-size profile) under our Python binding, bytecode cached as an installed package's. Page cache warm (one unmeasured \
+start per client first). Run time {:.0} s.\n",
             self.machine,
             self.commit.0,
             match self.commit.1 {
@@ -383,17 +425,20 @@ Threads in the process (`/proc/self/task`) and VmRSS; \"after calls\" is after {
             ));
         }
         out.push_str(
-            "\n| client | VmRSS before init | added: after init | after first call | after calls | VmHWM after calls, over before init |\n\
-|---|---:|---:|---:|---:|---:|\n",
+            "\n| client | VmRSS before init | added: after init | after first call | after calls | \
+of which | VmHWM after calls, over before init |\n\
+|---|---:|---:|---:|---:|---:|---:|\n",
         );
+        let mut notes = String::new();
         for result in &self.results {
             let Ok(full) = &result.full else {
-                out.push_str(&format!("| {} | — | — | — | — | — |\n", result.client.label()));
+                out.push_str(&format!("| {} | — | — | — | — | — | — |\n", result.client.label()));
                 continue;
             };
             let added = |at: &str| full.rss_added_kb(at).map_or("—".to_owned(), kib);
+            let split = full.memory_split().unwrap_or_else(|| "—".to_owned());
             out.push_str(&format!(
-                "| {} | {} | {} | {} | {} | {} |\n",
+                "| {} | {} | {} | {} | {} | {} | {} |\n",
                 result.client.label(),
                 full.point("before_init")
                     .and_then(|p| p.rss_kb)
@@ -401,16 +446,18 @@ Threads in the process (`/proc/self/task`) and VmRSS; \"after calls\" is after {
                 added("after_init"),
                 added("after_first_call"),
                 added("after_calls"),
+                split,
                 full.hwm_added_kb().map_or("—".to_owned(), kib),
             ));
             if let Some(library) = full.rss_added_kb("after_library_load") {
-                out.push_str(&format!(
-                    "\n{}: loading the native library alone (ctypes, before the Python modules) adds {}.\n\n",
+                notes.push_str(&format!(
+                    "\n{}: loading the native library alone (ctypes, before the Python modules over it) adds {}.\n",
                     result.client.label(),
                     kib(library)
                 ));
             }
         }
+        out.push_str(&notes);
 
         out.push_str(&format!(
             "\n### Wake-ups while idle\n\n\
