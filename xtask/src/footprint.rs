@@ -51,11 +51,13 @@ const JS_DRIVER: &str = "xtask/bench/footprint-driver.mjs";
 const PYTHON_DRIVER: &str = "xtask/bench/footprint_driver.py";
 /// A driver that has not reported this long after it should have is stuck.
 const DRIVER_GRACE: Duration = Duration::from_secs(120);
-const USAGE: &str = "usage: cargo xtask footprint [--runs N] [--calls N] [--idle-seconds S] [--clients rust,js,python]
-       [--check]
+const USAGE: &str = "usage: cargo xtask footprint [--runs N] [--calls N] [--idle-seconds S] [--host H]
+       [--clients rust,js,python] [--check]
   --runs N          cold starts measured per client (after one unmeasured run), default 20
   --calls N         sequential GET /users/{id} before the memory and idle figures, default 1000
   --idle-seconds S  the idle period whose context switches are counted, default 10
+  --host H          the API host name the clients use: localhost (default, resolved through the system
+                    resolver as an app's api.connectycube.com is), 127.0.0.1 (no lookup) or ::1
   --check           fail when a target is missed";
 
 #[derive(Debug, Clone)]
@@ -64,6 +66,9 @@ pub(crate) struct Options {
     pub(crate) calls: u64,
     pub(crate) idle_seconds: f64,
     pub(crate) settle_seconds: f64,
+    /// The host in the API address the clients are given (the emulator's certificate names
+    /// localhost, 127.0.0.1 and ::1).
+    pub(crate) host: String,
     pub(crate) clients: Vec<Client>,
     check: bool,
 }
@@ -75,6 +80,7 @@ impl Default for Options {
             calls: 1_000,
             idle_seconds: 10.0,
             settle_seconds: 1.0,
+            host: "localhost".to_owned(),
             clients: Client::ALL.to_vec(),
             check: false,
         }
@@ -90,6 +96,7 @@ impl Options {
                 "--runs" => options.runs = flags.number()?,
                 "--calls" => options.calls = flags.number()?,
                 "--idle-seconds" => options.idle_seconds = flags.number()?,
+                "--host" => options.host = flags.value()?,
                 "--clients" => {
                     options.clients = flags
                         .value()?
@@ -257,6 +264,7 @@ fn measure(options: &Options) -> Result<Report> {
         }
     }
 
+    let url = with_host(&url, &options.host)?;
     let user_id = sign_up(&url, &ca)?;
     let target = Target { url, user_id };
 
@@ -317,6 +325,21 @@ fn measure(options: &Options) -> Result<Report> {
 struct Target {
     url: String,
     user_id: u64,
+}
+
+/// `https://127.0.0.1:PORT` with `host` in place of the address (`[::1]` for an IPv6 one).
+fn with_host(url: &str, host: &str) -> Result<String> {
+    let port = url
+        .rsplit_once(':')
+        .map(|(_, port)| port)
+        .filter(|port| port.parse::<u16>().is_ok())
+        .ok_or_else(|| anyhow!("no port in the emulator's address {url}"))?;
+    let host = if host.contains(':') && !host.starts_with('[') {
+        format!("[{host}]")
+    } else {
+        host.to_owned()
+    };
+    Ok(format!("https://{host}:{port}"))
 }
 
 /// The user every first call reads, signed up through the Rust SDK over the same HTTPS.
@@ -561,4 +584,30 @@ fn unix_us() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_api_address_takes_the_host_asked_for() {
+        let url = "https://127.0.0.1:41793";
+        assert_eq!(with_host(url, "localhost").unwrap(), "https://localhost:41793");
+        assert_eq!(with_host(url, "::1").unwrap(), "https://[::1]:41793");
+        assert!(with_host("https://127.0.0.1", "localhost").is_err());
+    }
+
+    #[test]
+    fn options_parse() {
+        let args: Vec<String> = ["--runs=3", "--clients", "rust,js", "--host", "127.0.0.1"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        let options = Options::parse(&args).unwrap();
+        assert_eq!(options.runs, 3);
+        assert_eq!(options.clients, vec![Client::Rust, Client::Js]);
+        assert_eq!(options.host, "127.0.0.1");
+        assert!(Options::parse(&["--clients".to_owned(), "kotlin".to_owned()]).is_err());
+    }
 }
