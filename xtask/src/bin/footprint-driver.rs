@@ -156,7 +156,11 @@ fn run(main_us: u64) -> Result<(), String> {
         "event": "footprint",
         "client": "rust",
         "sdk": args.sdk,
-        "runtime": "async-compat: one current-thread tokio runtime on its own thread; calls polled on the caller's thread",
+        "runtime": "the shape of connectycube-ffi's `#[uniffi::export(async_runtime = \"tokio\")]` \
+            (uniffi 0.32 wraps each call in `async_compat::Compat`, built without its multi-thread feature): one \
+            current-thread tokio runtime driven by a thread of its own (`async-compat/tokio-1`: reactor, timers, \
+            spawned tasks), each call polled on the caller's thread as uniffi's foreign side does, \
+            the blocking pool (host-name lookups) on demand",
         "points": points,
         "calls": if args.sdk { args.calls } else { 0 },
         "errors": errors,
