@@ -14,6 +14,7 @@ mod multipart;
 mod redact;
 mod request;
 mod reqwest_transport;
+mod resolve;
 mod tls;
 
 pub use error::TransportError;

@@ -11,6 +11,7 @@ use http::header::CONTENT_TYPE;
 use rand::Rng;
 
 use crate::multipart::CHUNK;
+use crate::resolve::ThreadResolver;
 use crate::tls::{TlsOptions, client_config, describe};
 use crate::{HttpRequest, HttpResponse, RequestBody, Transport, TransportError};
 
@@ -84,6 +85,7 @@ impl ReqwestTransport {
             // The SDK decides what a redirect means (a blob download answers 301).
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
+            .dns_resolver(Arc::new(ThreadResolver))
             .build()
             .map_err(|e| TransportError::InvalidRequest(e.without_url().to_string()))?;
         let in_flight = Arc::new(tokio::sync::Semaphore::new(config.max_in_flight.max(1)));

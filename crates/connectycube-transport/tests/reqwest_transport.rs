@@ -258,3 +258,24 @@ async fn requests_in_flight_and_so_connections_are_bounded() {
     let opened = connections.load(Ordering::SeqCst);
     assert!(opened <= 8, "{opened} connections for 200 calls with 8 in flight");
 }
+
+#[tokio::test]
+async fn host_names_are_looked_up_and_an_unknown_one_never_reached_a_server() {
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let port = emulator.local_addr().port();
+    let t = transport();
+    let response = t
+        .send(HttpRequest::new(
+            Method::GET,
+            format!("http://localhost:{port}/session"),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(response.status, 401, "answered through the name");
+    let error = t
+        .send(HttpRequest::new(Method::GET, "http://no-such-host.invalid/session"))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, TransportError::Connect(_)), "{error:?}");
+    assert!(!error.may_have_reached_server());
+}
