@@ -1,9 +1,10 @@
 //! The emulator binary run as a child process (as scripts and the bindings' tests use it):
-//! started on a free port, its address read from the first stdout line, killed on drop.
+//! started on a free port, its address read from the first stdout line (and, serving HTTPS,
+//! its CA file from the `CA certificate:` line), killed on drop.
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -11,64 +12,53 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
-const READY_PREFIX: &str = "connectycube-emulator listening on http://";
+const READY_PREFIX: &str = "connectycube-emulator listening on ";
+const CA_PREFIX: &str = "CA certificate: ";
 const READY_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub struct EmulatorProcess {
     child: Child,
     pub addr: SocketAddr,
-    /// `http://HOST:PORT`
+    /// `http://HOST:PORT`, or `https://HOST:PORT` when it serves TLS.
     pub url: String,
+    /// The CA a client must trust, when it serves TLS with `--generate-tls`.
+    pub ca_file: Option<PathBuf>,
 }
 
 impl EmulatorProcess {
     /// Starts `binary --port 0 <extra args>` and waits for its address.
     pub fn start(binary: &Path, extra_args: &[&str]) -> Result<Self> {
-        let mut child = Command::new(binary)
-            .args(["--port", "0"])
-            .args(extra_args)
+        Self::spawn(binary, extra_args, None)
+    }
+
+    /// Serving HTTPS with `--generate-tls dir` (a throwaway CA kept in `dir` and reused);
+    /// waits for its address and CA file.
+    pub fn start_tls(binary: &Path, dir: &Path, extra_args: &[&str]) -> Result<Self> {
+        Self::spawn(binary, extra_args, Some(dir))
+    }
+
+    fn spawn(binary: &Path, extra_args: &[&str], tls_dir: Option<&Path>) -> Result<Self> {
+        let mut command = Command::new(binary);
+        command.args(["--port", "0"]).args(extra_args);
+        if let Some(dir) = tls_dir {
+            command.arg("--generate-tls").arg(dir);
+        }
+        let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .with_context(|| format!("cannot start {}", binary.display()))?;
-        let Some(stdout) = child.stdout.take() else {
-            kill(&mut child);
-            bail!("the emulator's stdout was not captured");
-        };
-        // A thread reads the first line (the address) and then drains the rest, so the
-        // emulator never blocks on a full pipe; the channel gives us a timeout.
-        let (first_line, received) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            let mut line = String::new();
-            let _ = first_line.send(reader.read_line(&mut line).map(|_| line));
-            let _ = std::io::copy(&mut reader, &mut std::io::sink());
-        });
-        let line = match received.recv_timeout(READY_TIMEOUT) {
-            Ok(Ok(line)) => line,
-            Ok(Err(error)) => {
-                kill(&mut child);
-                bail!("cannot read the emulator's stdout: {error}");
-            }
-            Err(_) => {
-                kill(&mut child);
-                bail!("the emulator did not print its address within {READY_TIMEOUT:?}");
-            }
-        };
-        let addr = line
-            .trim_end()
-            .strip_prefix(READY_PREFIX)
-            .and_then(|rest| rest.trim_end_matches('/').parse::<SocketAddr>().ok());
-        match addr {
-            Some(addr) => Ok(Self {
+        match read_ready(&mut child, tls_dir.is_some()) {
+            Ok((addr, url, ca_file)) => Ok(Self {
                 child,
                 addr,
-                url: format!("http://{addr}"),
+                url,
+                ca_file,
             }),
-            None => {
+            Err(error) => {
                 kill(&mut child);
-                bail!("unexpected first line from the emulator: {line:?}")
+                Err(error)
             }
         }
     }
@@ -81,6 +71,52 @@ impl EmulatorProcess {
 impl Drop for EmulatorProcess {
     fn drop(&mut self) {
         kill(&mut self.child);
+    }
+}
+
+/// The address from the first line and, when `tls`, the CA file from a later one.
+fn read_ready(child: &mut Child, tls: bool) -> Result<(SocketAddr, String, Option<PathBuf>)> {
+    let stdout = child.stdout.take().context("the emulator's stdout was not captured")?;
+    // A thread passes the lines on and then drains the rest, so the emulator never blocks on
+    // a full pipe; the channel gives a timeout.
+    let (line_tx, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            // Nobody listens once the address is known; keep reading anyway.
+            let _ = line_tx.send(line);
+        }
+    });
+    let next_line = || {
+        lines
+            .recv_timeout(READY_TIMEOUT)
+            .with_context(|| format!("the emulator did not print its address within {READY_TIMEOUT:?}"))
+    };
+    let first = next_line()?;
+    let url = first
+        .trim_end()
+        .strip_prefix(READY_PREFIX)
+        .map(|url| url.trim_end_matches('/').to_owned())
+        .with_context(|| format!("unexpected first line from the emulator: {first:?}"))?;
+    let addr = url
+        .strip_prefix(if tls { "https://" } else { "http://" })
+        .and_then(|rest| rest.parse::<SocketAddr>().ok())
+        .with_context(|| format!("unexpected first line from the emulator: {first:?}"))?;
+    if !tls {
+        return Ok((addr, url, None));
+    }
+    loop {
+        let line = next_line()?;
+        if let Some(path) = line.strip_prefix(CA_PREFIX) {
+            let ca_file = PathBuf::from(path.trim_end());
+            if !ca_file.is_file() {
+                bail!(
+                    "the emulator named a CA file that does not exist: {}",
+                    ca_file.display()
+                );
+            }
+            return Ok((addr, url, Some(ca_file)));
+        }
     }
 }
 

@@ -17,11 +17,8 @@
 //!    what reaches the emulator.
 
 use std::ffi::OsString;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
@@ -47,9 +44,10 @@ pub fn run(workspace: &Path, emulator: &Path) -> Result<()> {
     let http = outcome.context("over HTTP")?;
 
     let tls_dir = util::target_dir().join("js-compat-tls");
-    let server = HttpsEmulator::start(emulator, &tls_dir)?;
-    eprintln!("emulator at {} (CA {})", server.url, server.ca_file.display());
-    let outcome = run_node(workspace, &test_file, &sdk_dir, &server.url, Some(&server.ca_file));
+    let server = EmulatorProcess::start_tls(emulator, &tls_dir, &[])?;
+    let ca_file = server.ca_file.clone().context("the HTTPS emulator named no CA file")?;
+    eprintln!("emulator at {} (CA {})", server.url, ca_file.display());
+    let outcome = run_node(workspace, &test_file, &sdk_dir, &server.url, Some(&ca_file));
     drop(server);
     let https = outcome.context("over HTTPS")?;
 
@@ -60,86 +58,6 @@ pub fn run(workspace: &Path, emulator: &Path) -> Result<()> {
         );
     }
     Ok(())
-}
-
-/// The emulator binary serving HTTPS with `--generate-tls`; killed when dropped.
-/// ([`EmulatorProcess`] reads an `http://` first line only.)
-struct HttpsEmulator {
-    child: Child,
-    /// `https://HOST:PORT`
-    url: String,
-    /// The CA certificate clients must trust, as the emulator printed it.
-    ca_file: PathBuf,
-}
-
-impl HttpsEmulator {
-    const READY_PREFIX: &'static str = "connectycube-emulator listening on https://";
-    const CA_PREFIX: &'static str = "CA certificate: ";
-    const READY_TIMEOUT: Duration = Duration::from_secs(30);
-
-    fn start(binary: &Path, tls_dir: &Path) -> Result<Self> {
-        let child = Command::new(binary)
-            .args(["--port", "0", "--generate-tls"])
-            .arg(tls_dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .with_context(|| format!("cannot start {}", binary.display()))?;
-        // Dropping `server` kills the child whatever goes wrong below.
-        let mut server = Self {
-            child,
-            url: String::new(),
-            ca_file: PathBuf::new(),
-        };
-        let stdout = server
-            .child
-            .stdout
-            .take()
-            .context("the emulator's stdout was not captured")?;
-        // A thread passes the lines on and then drains the rest, so the emulator never
-        // blocks on a full pipe; the channel gives us a timeout.
-        let (line_tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                // Nobody listens once the address and CA are known; keep reading anyway.
-                let _ = line_tx.send(line);
-            }
-        });
-        let next_line = || {
-            lines
-                .recv_timeout(Self::READY_TIMEOUT)
-                .context("the emulator did not print its address and CA in time")
-        };
-        let first = next_line()?;
-        let addr = first
-            .strip_prefix(Self::READY_PREFIX)
-            .with_context(|| format!("unexpected first line from the emulator: {first:?}"))?;
-        server.url = format!("https://{}", addr.trim_end_matches('/'));
-        loop {
-            let line = next_line()?;
-            if let Some(path) = line.strip_prefix(Self::CA_PREFIX) {
-                server.ca_file = PathBuf::from(path);
-                break;
-            }
-        }
-        if !server.ca_file.is_file() {
-            bail!(
-                "the emulator named a CA file that does not exist: {}",
-                server.ca_file.display()
-            );
-        }
-        Ok(server)
-    }
-}
-
-impl Drop for HttpsEmulator {
-    fn drop(&mut self) {
-        // Either may fail if it already exited; there is nothing more to do then.
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// The directory whose `node_modules` holds the JS SDK 6.x: `CONNECTYCUBE_JS_SDK_DIR`, else

@@ -106,6 +106,8 @@ fn test(args: &[String]) -> Result<()> {
     util::cargo(&["test", "--workspace"])?;
     util::step("cargo run --example quickstart (the README's first command)");
     util::cargo(&["run", "--quiet", "-p", "connectycube", "--example", "quickstart"])?;
+    util::step("the quickstart over TLS: an HTTPS emulator, its CA trusted through CONNECTYCUBE_CA_CERT");
+    quickstart_over_tls()?;
     util::step("binding tests: Python, Kotlin, Swift against the emulator");
     test_bindings::run(&[])?;
     util::step("JS SDK compatibility (npm connectycube 6.x against the emulator)");
@@ -115,4 +117,22 @@ fn test(args: &[String]) -> Result<()> {
     soak::run(&[])?;
     util::step("all tests passed");
     Ok(())
+}
+
+/// The README's quickstart pointed at the emulator binary serving HTTPS, as a developer
+/// would run it against a staging server with a private CA.
+fn quickstart_over_tls() -> Result<()> {
+    let binary = util::build_emulator(false)?;
+    let tls_dir = util::target_dir().join("quickstart-tls");
+    let emulator = emulator_process::EmulatorProcess::start_tls(&binary, &tls_dir, &[])?;
+    let Some(ca_file) = &emulator.ca_file else {
+        bail!("the HTTPS emulator named no CA file");
+    };
+    util::run(
+        util::cargo_command(&["run", "--quiet", "-p", "connectycube", "--example", "quickstart"])
+            .env("CONNECTYCUBE_API_ENDPOINT", &emulator.url)
+            .env("CONNECTYCUBE_APP_ID", "1")
+            .env("CONNECTYCUBE_AUTH_KEY", "29WfrNWdvkhmX6V")
+            .env("CONNECTYCUBE_CA_CERT", ca_file),
+    )
 }

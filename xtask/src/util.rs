@@ -48,8 +48,15 @@ pub fn rerun_in_release(command: &str, args: &[String]) -> Result<()> {
 }
 
 pub fn cargo(args: &[&str]) -> Result<()> {
+    run(&mut cargo_command(args))
+}
+
+/// `cargo <args>` in the workspace, with the cargo that runs xtask; add to it, then [`run`] it.
+pub fn cargo_command(args: &[&str]) -> Command {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    run(Command::new(cargo).args(args).current_dir(workspace_root()))
+    let mut command = Command::new(cargo);
+    command.args(args).current_dir(workspace_root());
+    command
 }
 
 pub fn run(command: &mut Command) -> Result<()> {

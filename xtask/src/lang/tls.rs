@@ -2,20 +2,14 @@
 //! --generate-tls DIR` (a throwaway CA and a server certificate for 127.0.0.1, kept in DIR and
 //! reused), its address, the CA file a test trusts, and the pin of the server's key.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use connectycube_transport::SpkiPin;
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 
-const LISTENING: &str = "connectycube-emulator listening on https://";
-const CA_LINE: &str = "CA certificate: ";
-const READY_TIMEOUT: Duration = Duration::from_secs(30);
+use crate::emulator_process::EmulatorProcess;
 
 /// What a language's TLS tests are given (as `CONNECTYCUBE_TLS_*` variables, [`Self::env`]).
 #[derive(Clone, Debug)]
@@ -41,90 +35,25 @@ impl TlsEndpoint {
 
 /// The emulator serving HTTPS, killed on drop.
 pub struct TlsEmulator {
-    child: Child,
+    _process: EmulatorProcess,
     pub endpoint: TlsEndpoint,
 }
 
 impl TlsEmulator {
     /// Starts `binary --port 0 --generate-tls dir` and waits for its address and CA file.
     pub fn start(binary: &Path, dir: &Path) -> Result<Self> {
-        let mut child = Command::new(binary)
-            .args(["--port", "0", "--generate-tls"])
-            .arg(dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .with_context(|| format!("cannot start {}", binary.display()))?;
-        let Some(stdout) = child.stdout.take() else {
-            kill(&mut child);
-            bail!("the HTTPS emulator's stdout was not captured");
-        };
-        // A thread hands over the lines up to the CA file's, then drains the rest so the
-        // emulator never blocks on a full pipe; the channel gives a timeout.
-        let (lines, received) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            loop {
-                let mut line = String::new();
-                match reader.read_line(&mut line) {
-                    Ok(0) | Err(_) => return,
-                    Ok(_) => {
-                        let last = line.starts_with(CA_LINE);
-                        if lines.send(line).is_err() || last {
-                            break;
-                        }
-                    }
-                }
-            }
-            let _ = std::io::copy(&mut reader, &mut std::io::sink());
-        });
-        let (mut url, mut ca_file) = (None, None);
-        while url.is_none() || ca_file.is_none() {
-            let line = match received.recv_timeout(READY_TIMEOUT) {
-                Ok(line) => line,
-                Err(_) => {
-                    kill(&mut child);
-                    bail!(
-                        "the HTTPS emulator did not print its address and CA file within {READY_TIMEOUT:?} \
-                         (an emulator without --generate-tls?)"
-                    );
-                }
-            };
-            let line = line.trim_end();
-            if let Some(address) = line.strip_prefix(LISTENING) {
-                url = Some(format!("https://{}", address.trim_end_matches('/')));
-            } else if let Some(path) = line.strip_prefix(CA_LINE) {
-                ca_file = Some(PathBuf::from(path));
-            }
-        }
-        let (Some(url), Some(ca_file)) = (url, ca_file) else {
-            unreachable!("the loop ends only with both");
-        };
-        let pin = match pin_of_first_certificate(&dir.join("cert.pem")) {
-            Ok(pin) => pin,
-            Err(error) => {
-                kill(&mut child);
-                return Err(error);
-            }
-        };
+        let process = EmulatorProcess::start_tls(binary, dir, &[])?;
+        let ca_file = process.ca_file.clone().context("the HTTPS emulator named no CA file")?;
+        let pin = pin_of_first_certificate(&dir.join("cert.pem"))?;
         Ok(Self {
-            child,
-            endpoint: TlsEndpoint { url, ca_file, pin },
+            endpoint: TlsEndpoint {
+                url: process.url.clone(),
+                ca_file,
+                pin,
+            },
+            _process: process,
         })
     }
-}
-
-impl Drop for TlsEmulator {
-    fn drop(&mut self) {
-        kill(&mut self.child);
-    }
-}
-
-fn kill(child: &mut Child) {
-    // Either may fail if it already exited; there is nothing more to do then.
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
 /// `sha256/BASE64` of the public key of the first certificate in a PEM file.
