@@ -1,6 +1,6 @@
 // `cargo xtask footprint` driver for the official ConnectyCube JS SDK (npm `connectycube` 6.x,
 // node build): cold start, threads, resident memory and idle wake-ups, read from /proc/self.
-// The protocol (arguments and the JSON lines printed) is described in xtask/src/footprint.rs;
+// The protocol (arguments and the JSON lines printed) is described in xtask/src/footprint/mod.rs;
 // the Rust driver (xtask/src/bin/footprint-driver.rs) is the reference.
 //
 //   node footprint-driver.mjs --url URL --user-id N [--phase cold|full] [--calls N]

@@ -21,7 +21,6 @@ mod bench_emulator;
 mod bindings;
 mod emulator_process;
 mod footprint;
-mod footprint_report;
 mod js_compat;
 mod lang;
 mod size;

@@ -2,7 +2,7 @@
 //! a client, makes its first authenticated call and reports how long each part took; in the
 //! `full` phase it goes on to 1,000 calls and an idle period, counting threads, resident
 //! memory and context switches from `/proc/self` at each point (the protocol is described in
-//! `xtask/src/footprint.rs`).
+//! `xtask/src/footprint/mod.rs`).
 //!
 //! The SDK runs as the mobile library runs it. `connectycube-ffi` exports its async methods
 //! with `#[uniffi::export(async_runtime = "tokio")]`, which wraps each call's future in

@@ -1,4 +1,4 @@
-//! The figures of `cargo xtask footprint` (`footprint.rs`): what the drivers report, the
+//! The figures of `cargo xtask footprint` (`mod.rs`): what the drivers report, the
 //! statistics over them, the targets, and the Markdown and JSON written to `target/bench/`.
 
 use std::io::Write;
@@ -9,7 +9,7 @@ use anyhow::Result;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::footprint::{Client, Options};
+use super::options::{Client, Options};
 
 /// Target: the Rust SDK's cold start at most this fraction of the JS SDK's (medians).
 const COLD_START_RATIO_MAX: f64 = 0.5;
