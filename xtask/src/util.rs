@@ -25,8 +25,12 @@ pub fn cache_dir() -> PathBuf {
     base.join("connectycube-rs")
 }
 
+/// A step's heading, with the time since xtask started: CI logs then show where its
+/// minutes go.
 pub fn step(title: &str) {
-    eprintln!("\n==> {title}");
+    static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    let elapsed = STARTED.get_or_init(std::time::Instant::now).elapsed().as_secs();
+    eprintln!("\n==> [{}m{:02}s] {title}", elapsed / 60, elapsed % 60);
 }
 
 /// Runs this xtask command again from a release build of xtask (`cargo xtask` builds it in
