@@ -6,8 +6,9 @@
 //! job. Transport errors say whether the request may have reached the server, which is
 //! what decides if a non-idempotent call may be retried.
 //!
-//! [`ReqwestTransport`] is the implementation apps use; `MockTransport` (feature `mock`)
-//! is for unit tests of the layers above.
+//! [`ReqwestTransport`] is the implementation apps use: it reads answers up to a cap and
+//! trusts the bundled Mozilla roots plus [`TlsOptions`] (extra roots, key pins);
+//! `MockTransport` (feature `mock`) is for unit tests of the layers above.
 
 mod error;
 mod multipart;

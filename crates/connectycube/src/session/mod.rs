@@ -3,7 +3,8 @@
 //! - `manager.rs` — the one shared session of a client: single-flight creation, renewal
 //!   through [`SessionRestore`] or retained credentials, no downgrade, [`SessionStore`].
 //! - `signing.rs` — the legacy HMAC-SHA1 session signature.
-//! - `clock.rs` — server time from `Date` headers, for signature timestamps.
+//! - `clock.rs` — server time from `Date` headers (signature timestamps), and which dates
+//!   and expiries are believable.
 
 pub(crate) mod clock;
 pub(crate) mod manager;
