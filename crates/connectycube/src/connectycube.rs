@@ -75,6 +75,20 @@ impl ConnectyCube {
     }
 }
 
+/// Builder setters that store their argument: `name(arg: Type) => field = value;`, each
+/// with its doc comment. One shape for ten setters, written once.
+macro_rules! setters {
+    ($($(#[$attr:meta])* $name:ident($arg:ident: $ty:ty) => $field:ident = $value:expr;)*) => {
+        $(
+            $(#[$attr])*
+            pub fn $name(mut self, $arg: $ty) -> Self {
+                self.$field = $value;
+                self
+            }
+        )*
+    };
+}
+
 /// Builds a [`ConnectyCube`] client. Only the app id and auth key are required.
 pub struct ConnectyCubeBuilder {
     app_id: u64,
@@ -124,51 +138,28 @@ impl ConnectyCubeBuilder {
         self
     }
 
-    /// A custom or enterprise API endpoint. `https://` only, except loopback addresses.
-    pub fn api_endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.api_endpoint = endpoint.into();
-        self
-    }
-
-    /// Allows a plain `http://` endpoint that is not on loopback (a test server on the LAN).
-    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
-        self.allow_http = allow;
-        self
-    }
-
-    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.timeouts = timeouts;
-        self
-    }
-
-    pub fn retry(mut self, retry: RetryConfig) -> Self {
-        self.retry = retry;
-        self
-    }
-
-    /// Keeps the credentials of the signed-in user in memory (never persisted) so an
-    /// expired session renews by itself. Off by default.
-    pub fn retain_credentials(mut self, retain: bool) -> Self {
-        self.retain_credentials = retain;
-        self
-    }
-
-    /// Renews a session this long before its expiry. Default 30 s.
-    pub fn expiry_margin(mut self, margin: Duration) -> Self {
-        self.expiry_margin = margin;
-        self
-    }
-
-    /// Persists the session across restarts (the app's keychain or preferences).
-    pub fn session_store(mut self, store: Arc<dyn SessionStore>) -> Self {
-        self.store = Some(store);
-        self
-    }
-
-    /// Renews an expired user session (see [`SessionRestore`]).
-    pub fn session_restore(mut self, restore: Arc<dyn SessionRestore>) -> Self {
-        self.restore = Some(restore);
-        self
+    setters! {
+        /// A custom or enterprise API endpoint. `https://` only, except loopback addresses.
+        api_endpoint(endpoint: impl Into<String>) => api_endpoint = endpoint.into();
+        /// Allows a plain `http://` endpoint that is not on loopback (a test server on the LAN).
+        allow_insecure_http(allow: bool) => allow_http = allow;
+        timeouts(timeouts: Timeouts) => timeouts = timeouts;
+        retry(retry: RetryConfig) => retry = retry;
+        /// Keeps the credentials of the signed-in user in memory (never persisted) so an
+        /// expired session renews by itself. Off by default.
+        retain_credentials(retain: bool) => retain_credentials = retain;
+        /// Renews a session this long before its expiry. Default 30 s.
+        expiry_margin(margin: Duration) => expiry_margin = margin;
+        /// Persists the session across restarts (the app's keychain or preferences).
+        session_store(store: Arc<dyn SessionStore>) => store = Some(store);
+        /// Renews an expired user session (see [`SessionRestore`]).
+        session_restore(restore: Arc<dyn SessionRestore>) => restore = Some(restore);
+        /// The largest response body read (default 4 MiB); a longer one ends the call with
+        /// [`Error::ResponseTooLarge`] once that much arrived.
+        max_response_bytes(limit: usize) => max_response_bytes = limit;
+        /// Replaces the HTTP transport (tests, custom stacks). The TLS settings and the response
+        /// cap are the default transport's; a custom one brings its own.
+        transport(transport: Arc<dyn Transport>) => transport = Some(transport);
     }
 
     /// Trusts the root certificates of a PEM text (`-----BEGIN CERTIFICATE-----` blocks) as
@@ -185,20 +176,6 @@ impl ConnectyCubeBuilder {
     /// usual checks. Pin a backup key too, or a key change locks the app out.
     pub fn pin_public_key(mut self, pin: impl Into<String>) -> Self {
         self.pins.push(pin.into());
-        self
-    }
-
-    /// The largest response body read (default 4 MiB); a longer one ends the call with
-    /// [`Error::ResponseTooLarge`] once that much arrived.
-    pub fn max_response_bytes(mut self, limit: usize) -> Self {
-        self.max_response_bytes = limit;
-        self
-    }
-
-    /// Replaces the HTTP transport (tests, custom stacks). The TLS settings and the response
-    /// cap above are the default transport's; a custom one brings its own.
-    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
-        self.transport = Some(transport);
         self
     }
 
