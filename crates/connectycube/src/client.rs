@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use connectycube_models::{Credentials, Secret, User};
-use connectycube_transport::{HttpResponse, Transport, redact_url};
+use connectycube_transport::{HttpRequest, HttpResponse, Transport, TransportError, redact_url};
 use tokio::time::Instant;
 
 use crate::config::Config;
@@ -34,24 +34,15 @@ pub(crate) struct Client {
     clock: Arc<Clock>,
 }
 
-/// How the client is put together.
-pub(crate) struct Parts {
-    pub config: Config,
-    pub transport: Arc<dyn Transport>,
-    pub store: Option<Arc<dyn SessionStore>>,
-    pub restore: Option<Arc<dyn SessionRestore>>,
-    pub device_clock_offset: time::Duration,
-}
-
 impl Client {
-    pub fn new(parts: Parts) -> Self {
-        let Parts {
-            config,
-            transport,
-            store,
-            restore,
-            device_clock_offset,
-        } = parts;
+    /// `device_clock_offset` pretends the device clock is off (tests of skew handling).
+    pub fn new(
+        config: Config,
+        transport: Arc<dyn Transport>,
+        store: Option<Arc<dyn SessionStore>>,
+        restore: Option<Arc<dyn SessionRestore>>,
+        device_clock_offset: time::Duration,
+    ) -> Self {
         let clock = Arc::new(Clock::with_device_offset(device_clock_offset));
         let margin = time::Duration::try_from(config.expiry_margin).unwrap_or(time::Duration::ZERO);
         let session = SharedSession::new(store, restore, config.retain_credentials, clock.clone(), margin);
@@ -73,22 +64,8 @@ impl Client {
         let mut tries = Tries::default();
         loop {
             let session = self.session_for(request.auth, deadline).await?;
-            let http = self.compose(&request, session.as_ref())?;
-            tracing::debug!(method = %request.method, url = %redact_url(&http.url), attempt = tries.failed() + 1, "sending");
-            let outcome = self.sender.send(http, deadline).await?;
-            match &outcome {
-                Ok(response) => {
-                    self.clock.observe_date(response.header("date"));
-                    tracing::debug!(status = response.status.as_u16(), "answered");
-                }
-                Err(error) => tracing::debug!(%error, attempt = tries.failed() + 1, "transport failure"),
-            }
-            let call = Call {
-                repeat: request.repeat,
-                auth: request.auth,
-                carried_session: session.is_some(),
-                signed_session: matches!(request.body, Body::SessionParams(_)),
-            };
+            let outcome = self.attempt(&request, session.as_ref(), deadline, &tries).await?;
+            let call = Call::of(&request, session.is_some());
             let past_deadline = Instant::now() >= deadline;
             let now = self.clock.server_now();
             match decide(
@@ -113,10 +90,8 @@ impl Client {
                     }
                 }
                 Decision::ReSign => {
-                    tracing::debug!(
-                        skew_secs = self.clock.skew().whole_seconds(),
-                        "timestamp refused; re-signing once"
-                    );
+                    let skew_secs = self.clock.skew().whole_seconds();
+                    tracing::debug!(skew_secs, "timestamp refused; re-signing once");
                 }
                 Decision::Retry { after, otherwise } => {
                     if sleep_before(deadline, after).await.is_err() {
@@ -126,6 +101,29 @@ impl Client {
                 Decision::Fail(error) => return Err(error),
             }
         }
+    }
+
+    /// One attempt: built, sent, and its `Date` learnt. `Err` when it could not be built
+    /// or the deadline passed before it was sent.
+    async fn attempt(
+        &self,
+        request: &ApiRequest,
+        session: Option<&SessionRef>,
+        deadline: Instant,
+        tries: &Tries,
+    ) -> Result<std::result::Result<HttpResponse, TransportError>> {
+        let http = self.compose(request, session)?;
+        let attempt = tries.failed() + 1;
+        tracing::debug!(method = %request.method, url = %redact_url(&http.url), attempt, "sending");
+        let outcome = self.sender.send(http, deadline).await?;
+        match &outcome {
+            Ok(response) => {
+                self.clock.observe_date(response.header("date"));
+                tracing::debug!(status = response.status.as_u16(), "answered");
+            }
+            Err(error) => tracing::debug!(%error, attempt, "transport failure"),
+        }
+        Ok(outcome)
     }
 
     /// The session an attempt carries, by what the call needs.
@@ -144,11 +142,7 @@ impl Client {
         })
     }
 
-    fn compose(
-        &self,
-        request: &ApiRequest,
-        session: Option<&SessionRef>,
-    ) -> Result<connectycube_transport::HttpRequest> {
+    fn compose(&self, request: &ApiRequest, session: Option<&SessionRef>) -> Result<HttpRequest> {
         let credential = match (session, request.auth) {
             (Some(session), _) => Credential::Token(session.token_header.as_ref()),
             (None, Auth::SessionOrAuthKey) => Credential::AuthKey(&self.config.auth_key),

@@ -11,7 +11,7 @@ use connectycube_transport::{
 };
 
 use crate::api::{AuthClient, StorageClient, UsersClient};
-use crate::client::{Client, Parts};
+use crate::client::Client;
 use crate::config::{Config, DEFAULT_API_ENDPOINT, RetryConfig, Timeouts, normalise_endpoint};
 use crate::error::{Error, Result};
 use crate::session::{ActiveSession, SessionRestore, SessionStore};
@@ -231,13 +231,13 @@ impl ConnectyCubeBuilder {
             expiry_margin: self.expiry_margin,
         };
         Ok(ConnectyCube {
-            client: Arc::new(Client::new(Parts {
+            client: Arc::new(Client::new(
                 config,
                 transport,
-                store: self.store,
-                restore: self.restore,
-                device_clock_offset: self.device_clock_offset,
-            })),
+                self.store,
+                self.restore,
+                self.device_clock_offset,
+            )),
         })
     }
 }

@@ -9,7 +9,7 @@ use connectycube_models::ErrorBody;
 use connectycube_transport::{HttpResponse, TransportError};
 use rand::Rng;
 
-use super::request::{Auth, Repeat};
+use super::request::{ApiRequest, Auth, Body, Repeat};
 use crate::config::RetryConfig;
 use crate::error::Error;
 
@@ -43,6 +43,18 @@ pub(crate) struct Call {
     /// A `POST /session`: a refused timestamp is worth one replay, signed anew with the
     /// clock the refusal's `Date` corrected.
     pub signed_session: bool,
+}
+
+impl Call {
+    /// `request`, whose attempt carried a session or not.
+    pub fn of(request: &ApiRequest, carried_session: bool) -> Self {
+        Self {
+            repeat: request.repeat,
+            auth: request.auth,
+            carried_session,
+            signed_session: matches!(request.body, Body::SessionParams(_)),
+        }
+    }
 }
 
 /// What a call has been through so far.
