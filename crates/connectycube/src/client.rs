@@ -68,14 +68,17 @@ impl Client {
             let call = Call::of(&request, session.is_some());
             let past_deadline = Instant::now() >= deadline;
             let now = self.clock.server_now();
-            match decide(
+            // Its own statement: the thread-local RNG is not `Send` and must not live across an await.
+            let decision = decide(
                 outcome.as_ref(),
                 call,
                 &mut tries,
                 &self.config.retry,
                 now,
                 past_deadline,
-            ) {
+                &mut rand::rng(),
+            );
+            match decision {
                 Decision::Done => {
                     let response = outcome.map_err(Error::from)?;
                     if let (Some(session), Some(expires)) = (&session, self.expiry_of(&response)) {

@@ -74,7 +74,8 @@ impl Tries {
 
 /// The one place retries are decided. `outcome` is the attempt's transport result;
 /// `server_now` reads an HTTP-date `Retry-After`; `past_deadline` turns a final transport
-/// failure into a timeout (the deadline, not the network, ended the call).
+/// failure into a timeout (the deadline, not the network, ended the call); `rng` draws the
+/// backoff's jitter. Nothing else is read or changed but `tries`.
 pub(crate) fn decide(
     outcome: Result<&HttpResponse, &TransportError>,
     call: Call,
@@ -82,6 +83,7 @@ pub(crate) fn decide(
     config: &RetryConfig,
     server_now: time::OffsetDateTime,
     past_deadline: bool,
+    rng: &mut impl Rng,
 ) -> Decision {
     let max_attempts = config.max_attempts.max(1);
     let response = match outcome {
@@ -91,7 +93,7 @@ pub(crate) fn decide(
             let repeatable = call.repeat == Repeat::Safe || !error.may_have_reached_server();
             if error.is_transient() && repeatable && tries.failed < max_attempts {
                 return Decision::Retry {
-                    after: backoff(config, tries.failed, None),
+                    after: backoff(config, tries.failed, None, rng),
                     otherwise: Error::Timeout,
                 };
             }
@@ -127,7 +129,7 @@ pub(crate) fn decide(
         // A wait past the deadline could not end in time: the server's answer is the
         // better error than a timeout.
         return Decision::Retry {
-            after: backoff(config, tries.failed, asked),
+            after: backoff(config, tries.failed, asked, rng),
             otherwise: error,
         };
     }
@@ -141,7 +143,12 @@ pub(crate) fn retryable_status(status: u16) -> bool {
 
 /// How long to wait after the `failed`-th attempt (1-based): a random time up to
 /// `base * 2^(failed-1)`, capped; a server's `Retry-After` wins when present, capped too.
-pub(crate) fn backoff(config: &RetryConfig, failed: u32, retry_after: Option<Duration>) -> Duration {
+pub(crate) fn backoff(
+    config: &RetryConfig,
+    failed: u32,
+    retry_after: Option<Duration>,
+    rng: &mut impl Rng,
+) -> Duration {
     if let Some(wait) = retry_after {
         return wait.min(config.max_delay);
     }
@@ -151,7 +158,7 @@ pub(crate) fn backoff(config: &RetryConfig, failed: u32, retry_after: Option<Dur
     if millis == 0 {
         return Duration::ZERO;
     }
-    Duration::from_millis(rand::rng().random_range(0..=millis))
+    Duration::from_millis(rng.random_range(0..=millis))
 }
 
 /// `Retry-After` in either form (RFC 9110 §10.2.3): delay seconds, or an HTTP-date read
@@ -213,7 +220,8 @@ mod tests {
         let refused = TransportError::Connect("refused".into());
         let reset = TransportError::Io("reset".into());
         let unsafe_call = call(Repeat::OnlyIfNotSent);
-        let decide_now = |outcome, call, tries: &mut Tries| decide(outcome, call, tries, &config(), NOW, false);
+        let decide_now =
+            |outcome, call, tries: &mut Tries| decide(outcome, call, tries, &config(), NOW, false, &mut rand::rng());
         assert_eq!(
             decide_now(Err(&refused), unsafe_call, &mut tries),
             retry(Duration::ZERO, Error::Timeout)
@@ -233,7 +241,15 @@ mod tests {
             Decision::Fail(Error::Network { .. })
         ));
         assert_eq!(
-            decide(Err(&refused), unsafe_call, &mut Tries::default(), &config(), NOW, true),
+            decide(
+                Err(&refused),
+                unsafe_call,
+                &mut Tries::default(),
+                &config(),
+                NOW,
+                true,
+                &mut rand::rng()
+            ),
             retry(Duration::ZERO, Error::Timeout)
         );
         let tls = TransportError::Tls("untrusted".into());
@@ -244,7 +260,8 @@ mod tests {
                 &mut Tries::default(),
                 &config(),
                 NOW,
-                true
+                true,
+                &mut rand::rng()
             ),
             Decision::Fail(Error::Timeout)
         );
@@ -260,11 +277,11 @@ mod tests {
         let mut tries = Tries::default();
         let safe = call(Repeat::Safe);
         assert_eq!(
-            decide(Ok(&gone), safe, &mut tries, &config(), NOW, false),
+            decide(Ok(&gone), safe, &mut tries, &config(), NOW, false, &mut rand::rng()),
             Decision::RenewSession
         );
         assert_eq!(
-            decide(Ok(&gone), safe, &mut tries, &config(), NOW, false),
+            decide(Ok(&gone), safe, &mut tries, &config(), NOW, false, &mut rand::rng()),
             Decision::Fail(Error::SessionExpired)
         );
         let current_only = Call {
@@ -272,7 +289,15 @@ mod tests {
             ..safe
         };
         assert_eq!(
-            decide(Ok(&gone), current_only, &mut Tries::default(), &config(), NOW, false),
+            decide(
+                Ok(&gone),
+                current_only,
+                &mut Tries::default(),
+                &config(),
+                NOW,
+                false,
+                &mut rand::rng()
+            ),
             Decision::Fail(Error::SessionExpired)
         );
         let without = Call {
@@ -280,7 +305,15 @@ mod tests {
             ..safe
         };
         assert_eq!(
-            decide(Ok(&gone), without, &mut Tries::default(), &config(), NOW, false),
+            decide(
+                Ok(&gone),
+                without,
+                &mut Tries::default(),
+                &config(),
+                NOW,
+                false,
+                &mut rand::rng()
+            ),
             Decision::Fail(Error::SessionExpired)
         );
     }
@@ -300,16 +333,33 @@ mod tests {
                 &mut Tries::default(),
                 &config(),
                 NOW,
-                false
+                false,
+                &mut rand::rng()
             ),
             Decision::Fail(Error::from_status(422, &refused.body))
         );
         assert_eq!(
-            decide(Ok(&refused), signed, &mut tries, &config(), NOW, false),
+            decide(
+                Ok(&refused),
+                signed,
+                &mut tries,
+                &config(),
+                NOW,
+                false,
+                &mut rand::rng()
+            ),
             Decision::ReSign
         );
         assert!(matches!(
-            decide(Ok(&refused), signed, &mut tries, &config(), NOW, false),
+            decide(
+                Ok(&refused),
+                signed,
+                &mut tries,
+                &config(),
+                NOW,
+                false,
+                &mut rand::rng()
+            ),
             Decision::Fail(Error::Validation { .. })
         ));
     }
@@ -319,7 +369,15 @@ mod tests {
         let busy = answer(503, "", Some("7"));
         let mut tries = Tries::default();
         assert_eq!(
-            decide(Ok(&busy), call(Repeat::Safe), &mut tries, &config(), NOW, false),
+            decide(
+                Ok(&busy),
+                call(Repeat::Safe),
+                &mut tries,
+                &config(),
+                NOW,
+                false,
+                &mut rand::rng()
+            ),
             retry(Duration::from_secs(7), Error::from_status(503, b""))
         );
         assert_eq!(tries.failed(), 1);
@@ -330,7 +388,8 @@ mod tests {
                 &mut Tries::default(),
                 &config(),
                 NOW,
-                false
+                false,
+                &mut rand::rng()
             ),
             Decision::Fail(Error::from_status(503, b""))
         );
@@ -342,7 +401,8 @@ mod tests {
                 &mut Tries::default(),
                 &config(),
                 NOW,
-                false
+                false,
+                &mut rand::rng()
             ),
             Decision::Fail(Error::Api { status: 400, .. })
         ));
@@ -354,7 +414,8 @@ mod tests {
                 &mut Tries::default(),
                 &config(),
                 NOW,
-                false
+                false,
+                &mut rand::rng()
             ),
             Decision::Done
         );
@@ -370,15 +431,15 @@ mod tests {
         for failed in 1..=8u32 {
             let ceiling = Duration::from_secs(1 << (failed - 1)).min(Duration::from_secs(20));
             for _ in 0..200 {
-                assert!(backoff(&config, failed, None) <= ceiling);
+                assert!(backoff(&config, failed, None, &mut rand::rng()) <= ceiling);
             }
         }
         assert_eq!(
-            backoff(&config, 1, Some(Duration::from_secs(3))),
+            backoff(&config, 1, Some(Duration::from_secs(3)), &mut rand::rng()),
             Duration::from_secs(3)
         );
         assert_eq!(
-            backoff(&config, 1, Some(Duration::from_secs(3600))),
+            backoff(&config, 1, Some(Duration::from_secs(3600)), &mut rand::rng()),
             Duration::from_secs(20)
         );
     }
