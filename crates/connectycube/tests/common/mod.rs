@@ -6,6 +6,8 @@
 #![allow(dead_code)]
 #![allow(clippy::unwrap_used, reason = "test harness: a panic is the test failing")]
 
+pub mod users;
+
 use std::sync::Arc;
 
 use connectycube::ConnectyCube;
