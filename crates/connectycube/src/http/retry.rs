@@ -210,63 +210,59 @@ mod tests {
         }
     }
 
+    /// `decide` with the test's retry settings, within the deadline.
+    fn judge(outcome: Result<&HttpResponse, &TransportError>, call: Call, tries: &mut Tries) -> Decision {
+        decide(outcome, call, tries, &config(), NOW, false, &mut rand::rng())
+    }
+
+    /// `decide` for a first attempt that ended past the deadline.
+    fn judge_late(outcome: Result<&HttpResponse, &TransportError>, call: Call) -> Decision {
+        decide(
+            outcome,
+            call,
+            &mut Tries::default(),
+            &config(),
+            NOW,
+            true,
+            &mut rand::rng(),
+        )
+    }
+
     fn retry(after: Duration, otherwise: Error) -> Decision {
         Decision::Retry { after, otherwise }
     }
 
     #[test]
     fn transport_failures_retry_when_they_never_left_or_the_call_is_safe() {
-        let mut tries = Tries::default();
         let refused = TransportError::Connect("refused".into());
         let reset = TransportError::Io("reset".into());
-        let unsafe_call = call(Repeat::OnlyIfNotSent);
-        let decide_now =
-            |outcome, call, tries: &mut Tries| decide(outcome, call, tries, &config(), NOW, false, &mut rand::rng());
-        assert_eq!(
-            decide_now(Err(&refused), unsafe_call, &mut tries),
-            retry(Duration::ZERO, Error::Timeout)
-        );
-        assert!(matches!(
-            decide_now(Err(&reset), unsafe_call, &mut Tries::default()),
-            Decision::Fail(Error::Network { .. })
-        ));
-        assert_eq!(
-            decide_now(Err(&reset), call(Repeat::Safe), &mut Tries::default()),
-            retry(Duration::ZERO, Error::Timeout)
-        );
-        // The third failure of three attempts fails; past the deadline, as a timeout.
-        decide_now(Err(&refused), unsafe_call, &mut tries);
-        assert!(matches!(
-            decide_now(Err(&refused), unsafe_call, &mut tries),
-            Decision::Fail(Error::Network { .. })
-        ));
-        assert_eq!(
-            decide(
-                Err(&refused),
-                unsafe_call,
-                &mut Tries::default(),
-                &config(),
-                NOW,
-                true,
-                &mut rand::rng()
-            ),
-            retry(Duration::ZERO, Error::Timeout)
-        );
         let tls = TransportError::Tls("untrusted".into());
+        let (safe, unsafe_call) = (call(Repeat::Safe), call(Repeat::OnlyIfNotSent));
+        let fresh = || Tries::default();
+        let network = |d: &Decision| matches!(d, Decision::Fail(Error::Network { .. }));
         assert_eq!(
-            decide(
-                Err(&tls),
-                call(Repeat::Safe),
-                &mut Tries::default(),
-                &config(),
-                NOW,
-                true,
-                &mut rand::rng()
-            ),
-            Decision::Fail(Error::Timeout)
+            judge(Err(&refused), unsafe_call, &mut fresh()),
+            retry(Duration::ZERO, Error::Timeout)
         );
+        assert!(network(&judge(Err(&reset), unsafe_call, &mut fresh())));
+        assert_eq!(
+            judge(Err(&reset), safe, &mut fresh()),
+            retry(Duration::ZERO, Error::Timeout)
+        );
+        // The third failure of three attempts fails.
+        let mut tries = fresh();
+        judge(Err(&refused), unsafe_call, &mut tries);
+        judge(Err(&refused), unsafe_call, &mut tries);
+        assert!(network(&judge(Err(&refused), unsafe_call, &mut tries)));
+        // A wait cannot end past the deadline: the retry says so, and a final failure there
+        // is a timeout.
+        assert_eq!(
+            judge_late(Err(&refused), unsafe_call),
+            retry(Duration::ZERO, Error::Timeout)
+        );
+        assert_eq!(judge_late(Err(&tls), safe), Decision::Fail(Error::Timeout));
         assert!(matches!(
-            decide_now(Err(&tls), call(Repeat::Safe), &mut Tries::default()),
+            judge(Err(&tls), safe, &mut fresh()),
             Decision::Fail(Error::Tls(_))
         ));
     }
@@ -274,149 +270,65 @@ mod tests {
     #[test]
     fn a_missing_session_renews_once_and_only_with_a_session_to_renew() {
         let gone = answer(401, r#"{"errors":{"base":["Required session does not exist"]}}"#, None);
-        let mut tries = Tries::default();
         let safe = call(Repeat::Safe);
+        let mut tries = Tries::default();
+        assert_eq!(judge(Ok(&gone), safe, &mut tries), Decision::RenewSession);
         assert_eq!(
-            decide(Ok(&gone), safe, &mut tries, &config(), NOW, false, &mut rand::rng()),
-            Decision::RenewSession
-        );
-        assert_eq!(
-            decide(Ok(&gone), safe, &mut tries, &config(), NOW, false, &mut rand::rng()),
+            judge(Ok(&gone), safe, &mut tries),
             Decision::Fail(Error::SessionExpired)
         );
         let current_only = Call {
             auth: Auth::CurrentOnly,
             ..safe
         };
-        assert_eq!(
-            decide(
-                Ok(&gone),
-                current_only,
-                &mut Tries::default(),
-                &config(),
-                NOW,
-                false,
-                &mut rand::rng()
-            ),
-            Decision::Fail(Error::SessionExpired)
-        );
         let without = Call {
             carried_session: false,
             ..safe
         };
-        assert_eq!(
-            decide(
-                Ok(&gone),
-                without,
-                &mut Tries::default(),
-                &config(),
-                NOW,
-                false,
-                &mut rand::rng()
-            ),
-            Decision::Fail(Error::SessionExpired)
-        );
+        for call in [current_only, without] {
+            assert_eq!(
+                judge(Ok(&gone), call, &mut Tries::default()),
+                Decision::Fail(Error::SessionExpired)
+            );
+        }
     }
 
     #[test]
-    fn a_refused_timestamp_re_signs_a_signed_session_once() {
+    fn a_refused_timestamp_re_signs_a_session_request_once() {
         let refused = answer(422, r#"{"errors":{"timestamp":["invalid timestamp"]}}"#, None);
+        let as_error = Decision::Fail(Error::from_status(422, &refused.body));
+        assert_eq!(judge(Ok(&refused), call(Repeat::Safe), &mut Tries::default()), as_error);
         let signed = Call {
             signed_session: true,
             ..call(Repeat::Safe)
         };
         let mut tries = Tries::default();
-        assert_eq!(
-            decide(
-                Ok(&refused),
-                call(Repeat::Safe),
-                &mut Tries::default(),
-                &config(),
-                NOW,
-                false,
-                &mut rand::rng()
-            ),
-            Decision::Fail(Error::from_status(422, &refused.body))
-        );
-        assert_eq!(
-            decide(
-                Ok(&refused),
-                signed,
-                &mut tries,
-                &config(),
-                NOW,
-                false,
-                &mut rand::rng()
-            ),
-            Decision::ReSign
-        );
-        assert!(matches!(
-            decide(
-                Ok(&refused),
-                signed,
-                &mut tries,
-                &config(),
-                NOW,
-                false,
-                &mut rand::rng()
-            ),
-            Decision::Fail(Error::Validation { .. })
-        ));
+        assert_eq!(judge(Ok(&refused), signed, &mut tries), Decision::ReSign);
+        assert_eq!(judge(Ok(&refused), signed, &mut tries), as_error);
     }
 
     #[test]
     fn statuses_retry_for_safe_calls_honouring_retry_after() {
         let busy = answer(503, "", Some("7"));
         let mut tries = Tries::default();
+        let unavailable = Error::from_status(503, b"");
         assert_eq!(
-            decide(
-                Ok(&busy),
-                call(Repeat::Safe),
-                &mut tries,
-                &config(),
-                NOW,
-                false,
-                &mut rand::rng()
-            ),
-            retry(Duration::from_secs(7), Error::from_status(503, b""))
+            judge(Ok(&busy), call(Repeat::Safe), &mut tries),
+            retry(Duration::from_secs(7), unavailable.clone())
         );
         assert_eq!(tries.failed(), 1);
         assert_eq!(
-            decide(
-                Ok(&busy),
-                call(Repeat::OnlyIfNotSent),
-                &mut Tries::default(),
-                &config(),
-                NOW,
-                false,
-                &mut rand::rng()
-            ),
-            Decision::Fail(Error::from_status(503, b""))
+            judge(Ok(&busy), call(Repeat::OnlyIfNotSent), &mut Tries::default()),
+            Decision::Fail(unavailable)
         );
         let bad = answer(400, r#"{"errors":["bad"]}"#, None);
         assert!(matches!(
-            decide(
-                Ok(&bad),
-                call(Repeat::Safe),
-                &mut Tries::default(),
-                &config(),
-                NOW,
-                false,
-                &mut rand::rng()
-            ),
+            judge(Ok(&bad), call(Repeat::Safe), &mut Tries::default()),
             Decision::Fail(Error::Api { status: 400, .. })
         ));
         let ok = answer(200, "{}", None);
         assert_eq!(
-            decide(
-                Ok(&ok),
-                call(Repeat::Safe),
-                &mut Tries::default(),
-                &config(),
-                NOW,
-                false,
-                &mut rand::rng()
-            ),
+            judge(Ok(&ok), call(Repeat::Safe), &mut Tries::default()),
             Decision::Done
         );
     }
