@@ -76,44 +76,41 @@ fn v2_field(name: &str) -> Option<Class> {
     })
 }
 
+/// The v2 operators, by the rule that governs them (`rest-api.md` §4).
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Op {
+    /// Primary: a search needs one of these on a stand-alone field.
     Eq,
     In,
-    Nin,
     StartWith,
+    /// Excludes values; never primary.
+    Nin,
+    /// Comparisons: dates only.
     Gt,
     Lt,
     Gte,
     Lte,
 }
 
+/// Each operator with its name in a query key (`field[gte]`): one table read both ways.
+const OPS: [(Op, &str); 8] = [
+    (Op::Eq, "eq"),
+    (Op::In, "in"),
+    (Op::Nin, "nin"),
+    (Op::StartWith, "start_with"),
+    (Op::Gt, "gt"),
+    (Op::Lt, "lt"),
+    (Op::Gte, "gte"),
+    (Op::Lte, "lte"),
+];
+
 impl Op {
     fn parse(name: &str) -> Option<Self> {
-        Some(match name {
-            "eq" => Op::Eq,
-            "in" => Op::In,
-            "nin" => Op::Nin,
-            "start_with" => Op::StartWith,
-            "gt" => Op::Gt,
-            "lt" => Op::Lt,
-            "gte" => Op::Gte,
-            "lte" => Op::Lte,
-            _ => return None,
-        })
+        OPS.iter().find(|(_, n)| *n == name).map(|(op, _)| *op)
     }
 
     fn name(self) -> &'static str {
-        match self {
-            Op::Eq => "eq",
-            Op::In => "in",
-            Op::Nin => "nin",
-            Op::StartWith => "start_with",
-            Op::Gt => "gt",
-            Op::Lt => "lt",
-            Op::Gte => "gte",
-            Op::Lte => "lte",
-        }
+        OPS.iter().find(|(op, _)| *op == self).map_or("", |(_, n)| n)
     }
 
     fn is_primary(self) -> bool {

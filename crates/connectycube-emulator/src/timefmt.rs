@@ -4,38 +4,24 @@ use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset, form
 
 /// `2023-08-25T11:29:29Z`: user dates.
 pub fn iso_seconds(t: OffsetDateTime) -> String {
-    let t = t.to_offset(UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    format!("{}Z", date_and_time(t, 'T'))
 }
 
 /// `2021-06-04T10:10:53.908Z`: session dates.
 pub fn iso_millis(t: OffsetDateTime) -> String {
-    let t = t.to_offset(UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second(),
-        t.millisecond()
-    )
+    format!("{}.{:03}Z", date_and_time(t, 'T'), t.millisecond())
 }
 
 /// `2021-06-04 12:10:53 UTC`: the `CB-Token-ExpirationDate` header.
 pub fn expiration_header(t: OffsetDateTime) -> String {
+    format!("{} UTC", date_and_time(t, ' '))
+}
+
+/// `2021-06-04{between}12:10:53` in UTC: the part the formats above share.
+fn date_and_time(t: OffsetDateTime, between: char) -> String {
     let t = t.to_offset(UtcOffset::UTC);
     format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
+        "{:04}-{:02}-{:02}{between}{:02}:{:02}:{:02}",
         t.year(),
         u8::from(t.month()),
         t.day(),

@@ -93,7 +93,7 @@ impl From<connectycube::Error> for ConnectycubeError {
                 errors: messages,
                 field_errors: fields(&f),
             },
-            E::Network(reason) => Self::Network { reason },
+            E::Network { message, .. } => Self::Network { reason: message },
             E::Tls(reason) => Self::Tls { reason },
             E::RequestTooLarge { status, reason } => Self::RequestTooLarge {
                 http_status_code: status.map(i32::from),

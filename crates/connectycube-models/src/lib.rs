@@ -25,6 +25,7 @@
 mod blob;
 mod credentials;
 pub mod date;
+mod decode;
 mod error_body;
 mod lenient;
 mod page;
@@ -35,10 +36,11 @@ mod user;
 
 pub use blob::{Blob, BlobObjectAccess, UploadForm, complete_blob_body, new_blob_body};
 pub use credentials::{CIDP_PASSWORD, Credentials, nest_params};
-pub use error_body::{ErrorBody, INVALID_TIMESTAMP, NEED_USER, SESSION_MISSING};
-pub use page::{
-    Page, decode_blob, decode_count, decode_online_users, decode_session, decode_user, decode_users_v1, decode_users_v2,
+pub use decode::{
+    decode_blob, decode_count, decode_online_users, decode_session, decode_user, decode_users_v1, decode_users_v2,
 };
+pub use error_body::{ErrorBody, INVALID_TIMESTAMP, NEED_USER, SESSION_MISSING};
+pub use page::Page;
 pub use query::{
     FilterOp, FilterType, MAX_PER_PAGE, Order, Pagination, START_WITH_LIMIT, START_WITH_MIN_LEN, SearchError,
     SearchField, SearchValue, Sorter, UserFilter, UserOrder, UserSearch,

@@ -1,319 +1,246 @@
-//! [`ConnectyCube`]: the client apps hold. Cheap to clone; clones share one connection
-//! pool and one session.
+//! [`Client`]: what the API handles share — the settings, the shared session and the
+//! clock, and the one loop that runs a call: take a session, sign, build, send, and act on
+//! what `http/retry.rs` decides. The whole call is bounded by the operation deadline.
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use connectycube_models::{Credentials, Secret, decode_session};
-use connectycube_transport::{
-    DEFAULT_MAX_RESPONSE_BYTES, HeaderValue, ReqwestTransport, SpkiPin, TlsOptions, Transport, TransportConfig,
-};
+use connectycube_models::{Credentials, Secret, User};
+use connectycube_transport::{HttpRequest, HttpResponse, Transport, TransportError, redact_url};
+use tokio::time::Instant;
 
-use crate::api::{AuthClient, StorageClient, UsersClient};
-use crate::config::{Config, DEFAULT_API_ENDPOINT, RetryConfig, Timeouts, normalise_endpoint};
+use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::http::last_parsed::LastParsed;
-use crate::http::request::{ApiRequest, Auth, Body, Repeat};
+use crate::http::compose::{Credential, compose};
+use crate::http::request::{ApiRequest, Auth, Body, Need};
+use crate::http::retry::{Call, Decision, Tries, decide};
+use crate::http::send::{Sender, sleep_before};
 use crate::session::clock::Clock;
-use crate::session::manager::SessionManager;
-use crate::session::{ActiveSession, SessionRestore, SessionStore};
+use crate::session::create::{self, SessionFactory};
+use crate::session::shared::SharedSession;
+use crate::session::signing::sign_session_params;
+use crate::session::{ActiveSession, SessionRef, SessionRestore, SessionStore};
 
-/// The ConnectyCube client.
-///
-/// ```no_run
-/// # async fn demo() -> Result<(), connectycube::Error> {
-/// use connectycube::{ConnectyCube, Credentials};
-/// let cc = ConnectyCube::builder(1, "29WfrNWdvkhmX6V").build()?;
-/// cc.auth().create_session(Some(Credentials::login("marvin18", "supersecurepwd"))).await?;
-/// let me = cc.users().get_by_login("marvin18").await?;
-/// # Ok(()) }
-/// ```
-#[derive(Clone)]
-pub struct ConnectyCube {
-    inner: Arc<Inner>,
+/// What a successful call returns: the answer and the session it was made with.
+pub(crate) struct Answer {
+    pub response: HttpResponse,
+    pub session: Option<SessionRef>,
 }
 
-pub(crate) struct Inner {
-    pub config: Config,
-    pub transport: Arc<dyn Transport>,
-    pub sessions: SessionManager,
-    pub clock: Clock,
-    /// The last `CB-Token-ExpirationDate` and its parse.
-    pub expiry_header: LastParsed<time::OffsetDateTime>,
+/// The core of a client; the API handles hold it behind an `Arc`.
+pub(crate) struct Client {
+    config: Config,
+    sender: Sender,
+    session: Arc<SharedSession>,
+    clock: Arc<Clock>,
 }
 
-impl Inner {
-    pub(crate) fn expiry_margin(&self) -> time::Duration {
-        time::Duration::try_from(self.config.expiry_margin).unwrap_or(time::Duration::ZERO)
-    }
-
-    /// `POST /session`: an application session (`None`) or a user session.
-    pub(crate) async fn create_session(self: &Arc<Self>, credentials: Option<&Credentials>) -> Result<ActiveSession> {
-        let mut pairs = vec![
-            ("application_id".to_owned(), self.config.app_id.to_string()),
-            ("auth_key".to_owned(), self.config.auth_key.expose().to_owned()),
-        ];
-        if let Some(credentials) = credentials {
-            pairs.extend(credentials.session_params());
+impl Client {
+    /// `device_clock_offset` pretends the device clock is off (tests of skew handling).
+    pub fn new(
+        config: Config,
+        transport: Arc<dyn Transport>,
+        store: Option<Arc<dyn SessionStore>>,
+        restore: Option<Arc<dyn SessionRestore>>,
+        device_clock_offset: time::Duration,
+    ) -> Self {
+        let clock = Arc::new(Clock::with_device_offset(device_clock_offset));
+        let margin = time::Duration::try_from(config.expiry_margin).unwrap_or(time::Duration::ZERO);
+        let session = SharedSession::new(store, restore, config.retain_credentials, clock.clone(), margin);
+        Self {
+            sender: Sender::new(transport, config.timeouts.attempt),
+            session: Arc::new(session),
+            clock,
+            config,
         }
-        let mut request = ApiRequest::new(connectycube_transport::Method::POST, "/session", Auth::None);
-        request.body = Body::SessionParams(pairs);
-        // Every attempt is a new session with its own nonce: repeating is harmless.
-        request.repeat = Repeat::Safe;
-        let answer = self.execute(request).await?;
-        let session = decode_session(&answer.response.body).map_err(|e| Error::decode(&e))?;
-        // Installed, a token no header can carry would make every later call fail here, with
-        // nothing to replace it: the answer is refused instead.
-        if session.token.is_empty() || HeaderValue::from_str(session.token.expose()).is_err() {
-            return Err(Error::Decode(
-                "the session token in the server's answer is empty or holds characters a header cannot carry".into(),
-            ));
-        }
-        Ok(ActiveSession {
-            expires_at: self.expiry_of(&answer.response),
-            user_id: session.user_id.or(session.user.as_ref().map(|u| u.id)),
-            user: session.user,
-            session_id: Some(session.id),
-            token: session.token,
-        })
-    }
-}
-
-impl std::fmt::Debug for ConnectyCube {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ConnectyCube")
-            .field("config", &self.inner.config)
-            .finish_non_exhaustive()
-    }
-}
-
-impl ConnectyCube {
-    /// Starts a client for an application (its id and auth key from the admin panel).
-    pub fn builder(app_id: u64, auth_key: impl Into<Secret>) -> ConnectyCubeBuilder {
-        ConnectyCubeBuilder::new(app_id, auth_key.into())
-    }
-
-    /// Sessions: create, sign in and out, destroy, inspect.
-    pub fn auth(&self) -> AuthClient {
-        AuthClient::new(self.inner.clone())
-    }
-
-    /// Users: sign up, profile, lookups, searches, password reset, delete.
-    pub fn users(&self) -> UsersClient {
-        UsersClient::new(self.inner.clone())
-    }
-
-    /// Files: upload, private and public URLs, avatars.
-    pub fn storage(&self) -> StorageClient {
-        StorageClient::new(self.inner.clone())
-    }
-
-    /// The session in use, if any (it may have expired; see [`Self::is_session_valid`]).
-    pub fn session(&self) -> Option<ActiveSession> {
-        self.inner.sessions.current()
-    }
-
-    /// Whether the current session is still live by its known expiry (no network call).
-    pub fn is_session_valid(&self) -> bool {
-        self.inner
-            .sessions
-            .live(self.inner.clock.server_now(), time::Duration::ZERO)
-            .is_some()
     }
 
     pub fn config(&self) -> &Config {
-        &self.inner.config
+        &self.config
     }
-}
 
-/// Builds a [`ConnectyCube`] client. Only the app id and auth key are required.
-pub struct ConnectyCubeBuilder {
-    app_id: u64,
-    auth_key: Secret,
-    auth_secret: Option<Secret>,
-    api_endpoint: String,
-    allow_http: bool,
-    timeouts: Timeouts,
-    retry: RetryConfig,
-    retain_credentials: bool,
-    expiry_margin: Duration,
-    transport: Option<Arc<dyn Transport>>,
-    store: Option<Arc<dyn SessionStore>>,
-    restore: Option<Arc<dyn SessionRestore>>,
-    device_clock_offset: time::Duration,
-    extra_roots_pem: Vec<Vec<u8>>,
-    pins: Vec<String>,
-    max_response_bytes: usize,
-}
-
-impl ConnectyCubeBuilder {
-    fn new(app_id: u64, auth_key: Secret) -> Self {
-        Self {
-            app_id,
-            auth_key,
-            auth_secret: None,
-            api_endpoint: DEFAULT_API_ENDPOINT.to_owned(),
-            allow_http: false,
-            timeouts: Timeouts::default(),
-            retry: RetryConfig::default(),
-            retain_credentials: false,
-            expiry_margin: Duration::from_secs(30),
-            transport: None,
-            store: None,
-            restore: None,
-            device_clock_offset: time::Duration::ZERO,
-            extra_roots_pem: Vec::new(),
-            pins: Vec::new(),
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+    /// Runs a call to its end: retries, renewal and re-signing included.
+    pub async fn execute(self: &Arc<Self>, request: ApiRequest) -> Result<Answer> {
+        let deadline = Instant::now() + self.config.timeouts.operation;
+        let mut tries = Tries::default();
+        loop {
+            let session = self.session_for(request.auth, deadline).await?;
+            let outcome = self.attempt(&request, session.as_ref(), deadline, &tries).await?;
+            let call = Call::of(&request, session.is_some());
+            let past_deadline = Instant::now() >= deadline;
+            let now = self.clock.server_now();
+            // Its own statement: the thread-local RNG is not `Send` and must not live across an await.
+            let decision = decide(
+                outcome.as_ref(),
+                call,
+                &mut tries,
+                &self.config.retry,
+                now,
+                past_deadline,
+                &mut rand::rng(),
+            );
+            match decision {
+                Decision::Done => {
+                    let response = outcome.map_err(Error::from)?;
+                    if let (Some(session), Some(expires)) = (&session, self.expiry_of(&response)) {
+                        self.session.extend(&session.token, expires);
+                    }
+                    return Ok(Answer { response, session });
+                }
+                Decision::RenewSession => {
+                    if let Some(session) = &session {
+                        tracing::debug!("session gone on the server; renewing once");
+                        self.session.invalidate(&session.token);
+                    }
+                }
+                Decision::ReSign => {
+                    let skew_secs = self.clock.skew().whole_seconds();
+                    tracing::debug!(skew_secs, "timestamp refused; re-signing once");
+                }
+                Decision::Retry { after, otherwise } => {
+                    if sleep_before(deadline, after).await.is_err() {
+                        return Err(otherwise);
+                    }
+                }
+                Decision::Fail(error) => return Err(error),
+            }
         }
     }
 
-    /// Signs `POST /session` with HMAC-SHA1 (the legacy scheme); without it sessions are
-    /// created unsigned, as the current official SDKs do.
-    pub fn auth_secret(mut self, secret: impl Into<Secret>) -> Self {
-        self.auth_secret = Some(secret.into()).filter(|s: &Secret| !s.is_empty());
-        self
-    }
-
-    /// A custom or enterprise API endpoint. `https://` only, except loopback addresses.
-    pub fn api_endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.api_endpoint = endpoint.into();
-        self
-    }
-
-    /// Allows a plain `http://` endpoint that is not on loopback (a test server on the LAN).
-    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
-        self.allow_http = allow;
-        self
-    }
-
-    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.timeouts = timeouts;
-        self
-    }
-
-    pub fn retry(mut self, retry: RetryConfig) -> Self {
-        self.retry = retry;
-        self
-    }
-
-    /// Keeps the credentials of the signed-in user in memory (never persisted) so an
-    /// expired session renews by itself. Off by default.
-    pub fn retain_credentials(mut self, retain: bool) -> Self {
-        self.retain_credentials = retain;
-        self
-    }
-
-    /// Renews a session this long before its expiry. Default 30 s.
-    pub fn expiry_margin(mut self, margin: Duration) -> Self {
-        self.expiry_margin = margin;
-        self
-    }
-
-    /// Persists the session across restarts (the app's keychain or preferences).
-    pub fn session_store(mut self, store: Arc<dyn SessionStore>) -> Self {
-        self.store = Some(store);
-        self
-    }
-
-    /// Renews an expired user session (see [`SessionRestore`]).
-    pub fn session_restore(mut self, restore: Arc<dyn SessionRestore>) -> Self {
-        self.restore = Some(restore);
-        self
-    }
-
-    /// Trusts the root certificates of a PEM text (`-----BEGIN CERTIFICATE-----` blocks) as
-    /// well as the bundled Mozilla roots: a corporate proxy's CA, a staging server's. Refused
-    /// by [`Self::build`] when the text holds no usable certificate.
-    pub fn add_root_certificates_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
-        self.extra_roots_pem.push(pem.as_ref().to_vec());
-        self
-    }
-
-    /// Pins a public key in OkHttp's form, `sha256/BASE64` (the SHA-256 of a certificate's
-    /// SubjectPublicKeyInfo): with pins set, a server must present a certificate — its own or
-    /// an intermediate — with one of the pinned keys, on every new connection, on top of the
-    /// usual checks. Pin a backup key too, or a key change locks the app out.
-    pub fn pin_public_key(mut self, pin: impl Into<String>) -> Self {
-        self.pins.push(pin.into());
-        self
-    }
-
-    /// The largest response body read (default 4 MiB); a longer one ends the call with
-    /// [`Error::ResponseTooLarge`] once that much arrived.
-    pub fn max_response_bytes(mut self, limit: usize) -> Self {
-        self.max_response_bytes = limit;
-        self
-    }
-
-    /// Replaces the HTTP transport (tests, custom stacks). The TLS settings and the response
-    /// cap above are the default transport's; a custom one brings its own.
-    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
-        self.transport = Some(transport);
-        self
-    }
-
-    /// Pretends the device clock is off by this much. For tests of clock-skew handling.
-    #[doc(hidden)]
-    pub fn device_clock_offset(mut self, offset: Duration, ahead: bool) -> Self {
-        let offset = time::Duration::try_from(offset).unwrap_or(time::Duration::ZERO);
-        self.device_clock_offset = if ahead { offset } else { -offset };
-        self
-    }
-
-    pub fn build(self) -> Result<ConnectyCube> {
-        if self.auth_key.is_empty() {
-            return Err(Error::InvalidInput("the auth key is empty".into()));
+    /// One attempt: built, sent, and its `Date` learnt. `Err` when it could not be built
+    /// or the deadline passed before it was sent.
+    async fn attempt(
+        &self,
+        request: &ApiRequest,
+        session: Option<&SessionRef>,
+        deadline: Instant,
+        tries: &Tries,
+    ) -> Result<std::result::Result<HttpResponse, TransportError>> {
+        let http = self.compose(request, session)?;
+        let attempt = tries.failed() + 1;
+        tracing::debug!(method = %request.method, url = %redact_url(&http.url), attempt, "sending");
+        let outcome = self.sender.send(http, deadline).await?;
+        match &outcome {
+            Ok(response) => {
+                self.clock.observe_date(response.header("date"));
+                tracing::debug!(status = response.status.as_u16(), "answered");
+            }
+            Err(error) => tracing::debug!(%error, attempt, "transport failure"),
         }
-        if self.timeouts.attempt.is_zero() || self.timeouts.operation.is_zero() || self.timeouts.connect.is_zero() {
-            return Err(Error::InvalidInput("timeouts must be longer than zero".into()));
-        }
-        if self.max_response_bytes == 0 {
-            return Err(Error::InvalidInput("max_response_bytes must be more than zero".into()));
-        }
-        let api_endpoint = normalise_endpoint(&self.api_endpoint, self.allow_http)?;
-        let mut tls = TlsOptions::default();
-        for pem in &self.extra_roots_pem {
-            tls.add_roots_pem(pem)
-                .map_err(|e| Error::InvalidInput(format!("extra root certificates: {e}")))?;
-        }
-        for pin in &self.pins {
-            tls.pins
-                .push(SpkiPin::parse(pin).map_err(|e| Error::InvalidInput(format!("public-key pin: {e}")))?);
-        }
-        let transport: Arc<dyn Transport> = match self.transport {
-            Some(transport) => transport,
-            None => Arc::new(
-                ReqwestTransport::new(TransportConfig {
-                    connect_timeout: self.timeouts.connect,
-                    default_timeout: self.timeouts.attempt,
-                    max_response_bytes: self.max_response_bytes,
-                    tls,
-                    ..TransportConfig::default()
-                })
-                .map_err(Error::from)?,
+        Ok(outcome)
+    }
+
+    /// The session an attempt carries, by what the call needs.
+    async fn session_for(self: &Arc<Self>, auth: Auth, deadline: Instant) -> Result<Option<SessionRef>> {
+        Ok(match auth {
+            Auth::None => None,
+            Auth::SessionOrAuthKey => self.session.usable(),
+            // A timer only when the session is not at hand (the future is ready at once
+            // otherwise and the timer is never registered).
+            Auth::Session(need) => Some(
+                tokio::time::timeout_at(deadline, self.ensure_session(need))
+                    .await
+                    .map_err(|_| Error::Timeout)??,
             ),
-        };
-        let config = Config {
-            app_id: self.app_id,
-            auth_key: self.auth_key,
-            auth_secret: self.auth_secret,
-            api_endpoint,
-            timeouts: self.timeouts,
-            retry: self.retry,
-            retain_credentials: self.retain_credentials,
-            expiry_margin: self.expiry_margin,
-        };
-        let clock = Clock::with_device_offset(self.device_clock_offset);
-        let sessions = SessionManager::new(self.store, self.restore, self.retain_credentials, &clock);
-        Ok(ConnectyCube {
-            inner: Arc::new(Inner {
-                config,
-                transport,
-                sessions,
-                clock,
-                expiry_header: LastParsed::default(),
-            }),
+            Auth::CurrentOnly => Some(self.session.live().ok_or(Error::SessionExpired)?),
         })
+    }
+
+    fn compose(&self, request: &ApiRequest, session: Option<&SessionRef>) -> Result<HttpRequest> {
+        let credential = match (session, request.auth) {
+            (Some(session), _) => Credential::Token(session.token_header.as_ref()),
+            (None, Auth::SessionOrAuthKey) => Credential::AuthKey(&self.config.auth_key),
+            _ => Credential::None,
+        };
+        // Signed anew for every attempt: a fresh nonce and the server's time as known now.
+        let signed = match (&request.body, &self.config.auth_secret) {
+            (Body::SessionParams(pairs), Some(secret)) => Some(sign_session_params(
+                secret.expose(),
+                pairs,
+                self.clock.server_now().unix_timestamp(),
+            )),
+            _ => None,
+        };
+        compose(&self.config.api_endpoint, request, credential, signed.as_deref())
+    }
+
+    /// `CB-Token-ExpirationDate` when believable, or two hours from the server's now.
+    fn expiry_of(&self, response: &HttpResponse) -> Option<time::OffsetDateTime> {
+        self.clock
+            .expiry_from_header(response.header("cb-token-expirationdate"))
+    }
+
+    /// A live session that satisfies `need`, created or renewed (once for all callers).
+    pub async fn ensure_session(self: &Arc<Self>, need: Need) -> Result<SessionRef> {
+        let factory: Arc<dyn SessionFactory> = self.clone();
+        self.session.ensure(factory, need).await
+    }
+
+    /// `POST /session`, without installing the result.
+    pub async fn new_session(self: &Arc<Self>, credentials: Option<&Credentials>) -> Result<ActiveSession> {
+        let answer = self.execute(create::request(&self.config, credentials)).await?;
+        create::from_answer(&answer.response, self.expiry_of(&answer.response))
+    }
+
+    /// The session in use, if any (it may have expired).
+    pub fn current_session(&self) -> Option<ActiveSession> {
+        self.session.current()
+    }
+
+    /// The session in use if it has not expired.
+    pub fn live_session(&self) -> Option<SessionRef> {
+        self.session.live()
+    }
+
+    /// Whether a call could use the session in use without renewing it first.
+    pub fn has_usable_session(&self) -> bool {
+        self.session.usable().is_some()
+    }
+
+    /// Makes a session the server just created the client's session (unless it is an
+    /// application session and a user session is live).
+    pub fn install_session(&self, session: ActiveSession, credentials: Option<&Credentials>) {
+        self.session.install(session, credentials);
+    }
+
+    /// Uses a session the client did not create here (an app-held token, or one created
+    /// just to sign in on).
+    pub fn inject_session(&self, session: ActiveSession) {
+        self.session.inject(session);
+    }
+
+    /// Uses a token the app holds; its expiry is judged like a saved one.
+    pub fn set_session(&self, token: Secret, expires_at: Option<time::OffsetDateTime>, user_id: Option<u64>) {
+        self.session.inject(ActiveSession {
+            token,
+            expires_at: self.clock.expiry_from_app(expires_at),
+            user_id,
+            user: None,
+            session_id: None,
+        });
+    }
+
+    /// The session's user changed without a new token.
+    pub fn set_session_user(&self, token: &Secret, user: Option<User>, credentials: Option<&Credentials>) {
+        self.session.set_user(token, user, credentials);
+    }
+
+    pub fn refresh_session_user(&self, user: &User) {
+        self.session.refresh_user(user);
+    }
+
+    pub fn password_changed(&self, new_password: &Secret) {
+        self.session.password_changed(new_password);
+    }
+
+    /// Forgets the session for good (and clears the app's store).
+    pub fn forget_session(&self) {
+        self.session.clear();
+    }
+}
+
+#[async_trait::async_trait]
+impl SessionFactory for Client {
+    async fn create_session(self: Arc<Self>, credentials: Option<Credentials>) -> Result<ActiveSession> {
+        self.new_session(credentials.as_ref()).await
     }
 }

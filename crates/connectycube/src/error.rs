@@ -37,9 +37,11 @@ pub enum Error {
         messages: Vec<String>,
         fields: BTreeMap<String, Vec<String>>,
     },
-    /// The request could not be delivered or the answer not received (connect, reset).
-    #[error("network error: {0}")]
-    Network(String),
+    /// The request could not be delivered or the answer not received. `kind` says which
+    /// (a connect failure never reached the server; a broken exchange may have); `message`
+    /// is the transport's description, which never holds a URL, header or body.
+    #[error("network error: {message}")]
+    Network { kind: NetworkErrorKind, message: String },
     /// The server's certificate was refused (untrusted CA, wrong host name, expired, pin
     /// mismatch) or the TLS handshake failed. Never retried and never downgraded to plain
     /// HTTP: it will not fix itself, and the network may be hostile.
@@ -68,6 +70,35 @@ pub enum Error {
     Cancelled,
 }
 
+/// What part of the exchange failed, for [`Error::Network`]. TLS failures are
+/// [`Error::Tls`] and running out of time is [`Error::Timeout`], as an app acts on each
+/// differently.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NetworkErrorKind {
+    /// No connection could be made (DNS, refused, unreachable): the request never left, so
+    /// retrying any call is safe.
+    Connect,
+    /// The connection broke once made — a read or write failed, the server reset or closed
+    /// it mid-exchange: the server may have received the request.
+    Io,
+}
+
+impl NetworkErrorKind {
+    /// A stable name for logs and the bindings.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Connect => "connect",
+            Self::Io => "io",
+        }
+    }
+
+    /// Whether the request may have reached the server.
+    pub fn may_have_reached_server(self) -> bool {
+        self == Self::Io
+    }
+}
+
 fn join_messages(messages: &[String]) -> String {
     if messages.is_empty() {
         String::new()
@@ -85,7 +116,7 @@ impl Error {
             Self::Forbidden { .. } => "forbidden",
             Self::NotFound { .. } => "not_found",
             Self::Validation { .. } => "validation",
-            Self::Network(_) => "network",
+            Self::Network { .. } => "network",
             Self::Tls(_) => "tls",
             Self::RequestTooLarge { .. } => "request_too_large",
             Self::ResponseTooLarge { .. } => "response_too_large",
@@ -183,7 +214,14 @@ impl From<TransportError> for Error {
             TransportError::InvalidRequest(detail) => Self::InvalidInput(detail),
             TransportError::Tls(reason) => Self::Tls(reason),
             TransportError::ResponseTooLarge { limit } => Self::ResponseTooLarge { limit },
-            other => Self::Network(other.to_string()),
+            TransportError::Connect(_) => Self::Network {
+                kind: NetworkErrorKind::Connect,
+                message: error.to_string(),
+            },
+            TransportError::Io(_) => Self::Network {
+                kind: NetworkErrorKind::Io,
+                message: error.to_string(),
+            },
         }
     }
 }
@@ -217,6 +255,34 @@ mod tests {
         let html = Error::from_status(502, b"<html>bad gateway</html>");
         assert_eq!(html.status(), Some(502));
         assert!(html.to_string().contains("502"));
+    }
+
+    #[test]
+    fn network_errors_keep_what_broke() {
+        let refused = Error::from(TransportError::Connect("connection refused".into()));
+        assert_eq!(
+            refused,
+            Error::Network {
+                kind: NetworkErrorKind::Connect,
+                message: "could not connect to the server: connection refused".into()
+            }
+        );
+        assert_eq!(refused.code(), "network");
+        assert_eq!(
+            refused.to_string(),
+            "network error: could not connect to the server: connection refused"
+        );
+        let reset = Error::from(TransportError::Io("connection reset".into()));
+        assert!(matches!(
+            reset,
+            Error::Network {
+                kind: NetworkErrorKind::Io,
+                ..
+            }
+        ));
+        assert!(NetworkErrorKind::Io.may_have_reached_server());
+        assert!(!NetworkErrorKind::Connect.may_have_reached_server());
+        assert_eq!(NetworkErrorKind::Connect.as_str(), "connect");
     }
 
     #[test]

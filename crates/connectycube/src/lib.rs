@@ -10,9 +10,11 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Where things happen: `client.rs` (the client and its builder), `api/` (one handle per
-//! area), `http/` (requests, the send pipeline, retries), `session/` (the shared session,
-//! signing, clock skew), `error.rs`.
+//! Where things happen, one way down: `connectycube.rs` (the client apps hold and its
+//! builder) → `api/` (one handle per area) → `client.rs` (what the handles share, the loop
+//! that runs a call) → `session/` (the shared session, creation, signing, clock skew) →
+//! `http/` (build, send, retry decisions) → the transport. `error.rs` and `config.rs` are
+//! used by all (`tests/module_layers.rs` keeps it so).
 //!
 //! Sessions are handled for you: an application session is created when a call needs one;
 //! concurrent calls share one creation; an expired user session is renewed through a
@@ -22,6 +24,7 @@
 mod api;
 mod client;
 mod config;
+mod connectycube;
 mod error;
 mod http;
 mod session;
@@ -32,9 +35,9 @@ mod date_properties;
 mod unit_tests;
 
 pub use api::{AuthClient, StorageClient, Upload, UsersClient, content_type_for};
-pub use client::{ConnectyCube, ConnectyCubeBuilder};
 pub use config::{Config, DEFAULT_API_ENDPOINT, RetryConfig, Timeouts};
-pub use error::{Error, Result};
+pub use connectycube::{ConnectyCube, ConnectyCubeBuilder};
+pub use error::{Error, NetworkErrorKind, Result};
 pub use session::{ActiveSession, SessionRestore, SessionStore, StoredSession};
 
 pub use connectycube_models::{

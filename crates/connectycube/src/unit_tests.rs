@@ -246,6 +246,16 @@ async fn network_errors_are_typed_and_never_retried_for_sign_up_once_sent() {
         .await
         .unwrap_err();
     assert_eq!(error.code(), "network");
+    assert!(
+        matches!(
+            error,
+            crate::Error::Network {
+                kind: crate::NetworkErrorKind::Io,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
     let mut mock = mock_transport();
     mock.expect_send()
         .times(3)
@@ -267,6 +277,16 @@ async fn network_errors_are_typed_and_never_retried_for_sign_up_once_sent() {
         .await
         .unwrap_err();
     assert_eq!(error.code(), "network");
+    assert!(
+        matches!(
+            error,
+            crate::Error::Network {
+                kind: crate::NetworkErrorKind::Connect,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
 }
 
 /// A transport whose every answer takes a random 0–3 ms, so concurrent calls interleave

@@ -1,5 +1,6 @@
-//! Users found through `cc.users()` against the in-process emulator: every lookup, the v2
-//! search with operators, paging and sorting, the deprecated v1 list, online users.
+//! Lookups through `cc.users()` against the in-process emulator: by id, login, email,
+//! phone and the other ids, by full name and tags, the v2 search, the deprecated v1 list,
+//! online users, and values with reserved characters.
 #![allow(clippy::unwrap_used, reason = "tests: a panic is the test failing")]
 
 mod common;

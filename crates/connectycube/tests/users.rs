@@ -1,22 +1,12 @@
 //! Users through `cc.users()` against the in-process emulator: sign-up, profile, password,
-//! deletion and reset (lookups and searches: `user_lookups.rs`).
+//! deletion, reset. Lookups, searches and lists are in `user_lookups.rs`.
 #![allow(clippy::unwrap_used, reason = "tests: a panic is the test failing")]
 
 mod common;
 
 use common::Harness;
-use common::users::{PASSWORD, new_user, signed_in};
+use common::users::{PASSWORD, full_name, new_user, signed_in};
 use connectycube::{Credentials, Error, NewUser, UserFields, UserUpdate};
-
-fn full_name(name: &str) -> UserUpdate {
-    UserUpdate {
-        fields: UserFields {
-            full_name: Some(name.into()),
-            ..UserFields::default()
-        },
-        ..UserUpdate::default()
-    }
-}
 
 // ---------------------------------------------------------------------------------------
 // Sign-up

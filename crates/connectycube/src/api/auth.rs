@@ -7,21 +7,20 @@ use connectycube_transport::Method;
 use time::OffsetDateTime;
 
 use crate::api::UsersClient;
-use crate::client::Inner;
+use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::http::request::{ApiRequest, Auth, Repeat};
+use crate::http::request::{ApiRequest, Auth, Need, Repeat};
 use crate::session::ActiveSession;
-use crate::session::manager::Need;
 
 /// Session operations; from [`crate::ConnectyCube::auth`].
 #[derive(Clone)]
 pub struct AuthClient {
-    inner: Arc<Inner>,
+    client: Arc<Client>,
 }
 
 impl AuthClient {
-    pub(crate) fn new(inner: Arc<Inner>) -> Self {
-        Self { inner }
+    pub(crate) fn new(client: Arc<Client>) -> Self {
+        Self { client }
     }
 
     /// `POST /session`: an application session (`None`), or a user session for the
@@ -29,10 +28,8 @@ impl AuthClient {
     /// Facebook, Twitter, Firebase phone or email). The new session becomes the client's
     /// session — except that an application session never replaces a live user session.
     pub async fn create_session(&self, credentials: Option<Credentials>) -> Result<ActiveSession> {
-        let session = self.inner.create_session(credentials.as_ref()).await?;
-        self.inner
-            .sessions
-            .install(session.clone(), credentials.as_ref(), self.inner.clock.server_now());
+        let session = self.client.new_session(credentials.as_ref()).await?;
+        self.client.install_session(session.clone(), credentials.as_ref());
         Ok(session)
     }
 
@@ -44,24 +41,19 @@ impl AuthClient {
                 "a guest cannot sign in on an existing session; create a guest session with create_session".into(),
             ));
         }
-        let live = self
-            .inner
-            .sessions
-            .live(self.inner.clock.server_now(), self.inner.expiry_margin());
-        if live.is_none() {
-            let session = self.inner.create_session(None).await?;
-            self.inner.sessions.inject(session);
+        if !self.client.has_usable_session() {
+            let session = self.client.new_session(None).await?;
+            self.client.inject_session(session);
         }
         let request = ApiRequest::new(Method::POST, "/login", Auth::Session(Need::Any))
             .json(nest_params(&credentials.login_params()))
             // Signing in again with the same credentials changes nothing.
             .repeat(Repeat::Safe);
-        let answer = self.inner.execute(request).await?;
+        let answer = self.client.execute(request).await?;
         let user = decode_user(&answer.response.body).map_err(|e| Error::decode(&e))?;
         if let Some(session) = &answer.session {
-            self.inner
-                .sessions
-                .set_user(&session.token, Some(user.clone()), Some(&credentials));
+            self.client
+                .set_session_user(&session.token, Some(user.clone()), Some(&credentials));
         }
         Ok(user)
     }
@@ -86,30 +78,26 @@ impl AuthClient {
             },
             (None, None) => return Err(Error::InvalidInput("login or email is required".into())),
         };
-        let created = UsersClient::new(self.inner.clone()).sign_up(user).await?;
+        let created = UsersClient::new(self.client.clone()).sign_up(user).await?;
         let session = self.create_session(Some(credentials)).await?;
         Ok((created, session))
     }
 
     /// `DELETE /login`: the session continues as an application session.
     pub async fn sign_out(&self) -> Result<()> {
-        let Some(session) = self
-            .inner
-            .sessions
-            .live(self.inner.clock.server_now(), time::Duration::ZERO)
-        else {
-            self.inner.sessions.clear();
+        let Some(session) = self.client.live_session() else {
+            self.client.forget_session();
             return Ok(());
         };
         let request = ApiRequest::new(Method::DELETE, "/login", Auth::CurrentOnly);
-        match self.inner.execute(request).await {
+        match self.client.execute(request).await {
             Ok(_) => {
-                self.inner.sessions.set_user(&session.token, None, None);
+                self.client.set_session_user(&session.token, None, None);
                 Ok(())
             }
             // Already gone on the server: signed out all the same.
             Err(Error::SessionExpired) => {
-                self.inner.sessions.clear();
+                self.client.forget_session();
                 Ok(())
             }
             Err(error) => Err(error),
@@ -118,25 +106,20 @@ impl AuthClient {
 
     /// `GET /session`: the session as the server sees it (with the user, for a user session).
     pub async fn get_session(&self) -> Result<Session> {
-        let answer = self.inner.execute(ApiRequest::get("/session", Need::Any)).await?;
+        let answer = self.client.execute(ApiRequest::get("/session", Need::Any)).await?;
         decode_session(&answer.response.body).map_err(|e| Error::decode(&e))
     }
 
     /// `DELETE /session`: ends the session on the server and forgets it here.
     pub async fn destroy_session(&self) -> Result<()> {
-        if self
-            .inner
-            .sessions
-            .live(self.inner.clock.server_now(), time::Duration::ZERO)
-            .is_some()
-        {
+        if self.client.live_session().is_some() {
             let request = ApiRequest::new(Method::DELETE, "/session", Auth::CurrentOnly);
-            match self.inner.execute(request).await {
+            match self.client.execute(request).await {
                 Ok(_) | Err(Error::SessionExpired) => {}
                 Err(error) => return Err(error),
             }
         }
-        self.inner.sessions.clear();
+        self.client.forget_session();
         Ok(())
     }
 
@@ -149,11 +132,11 @@ impl AuthClient {
             format!("/session/{session_id}"),
             Auth::Session(Need::Any),
         );
-        let answer = self.inner.execute(request).await?;
+        let answer = self.client.execute(request).await?;
         if let Some(used) = answer.session.filter(|s| s.session_id == Some(session_id))
-            && self.inner.sessions.current().is_some_and(|c| c.token == used.token)
+            && self.client.current_session().is_some_and(|c| c.token == used.token)
         {
-            self.inner.sessions.clear();
+            self.client.forget_session();
         }
         Ok(())
     }
@@ -161,42 +144,33 @@ impl AuthClient {
     /// `DELETE /session/list`: every session of the signed-in user but this one.
     pub async fn delete_other_sessions(&self) -> Result<()> {
         let request = ApiRequest::new(Method::DELETE, "/session/list", Auth::Session(Need::User));
-        self.inner.execute(request).await.map(drop)
+        self.client.execute(request).await.map(drop)
     }
 
     /// Uses a token the app already holds (from its backend or storage). With an unknown
     /// expiry the token is trusted until the server refuses it.
     pub fn set_session(&self, token: impl Into<Secret>, expires_at: Option<OffsetDateTime>, user_id: Option<u64>) {
-        self.inner.sessions.inject(ActiveSession {
-            token: token.into(),
-            expires_at: self.inner.clock.expiry_from_app(expires_at),
-            user_id,
-            user: None,
-            session_id: None,
-        });
+        self.client.set_session(token.into(), expires_at, user_id);
     }
 
     /// Forgets the session here without telling the server (it stays valid there until
     /// it expires); the session store is cleared.
     pub fn forget_session(&self) {
-        self.inner.sessions.clear();
+        self.client.forget_session();
     }
 
     /// The session in use, if any.
     pub fn active_session(&self) -> Option<ActiveSession> {
-        self.inner.sessions.current()
+        self.client.current_session()
     }
 
     /// Whether the session in use is still live by its known expiry (no network call).
     pub fn is_session_valid(&self) -> bool {
-        self.inner
-            .sessions
-            .live(self.inner.clock.server_now(), time::Duration::ZERO)
-            .is_some()
+        self.client.live_session().is_some()
     }
 
     /// The token in use, if any.
     pub fn token(&self) -> Option<Secret> {
-        self.inner.sessions.current().map(|s| s.token)
+        self.client.current_session().map(|s| s.token)
     }
 }

@@ -10,10 +10,9 @@ use connectycube_models::{
 use connectycube_transport::{FilePart, Method, MultipartBody, ProgressFn};
 
 use crate::api::UsersClient;
-use crate::client::Inner;
+use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::http::request::{ApiRequest, Auth, Body, Repeat};
-use crate::session::manager::Need;
+use crate::http::request::{ApiRequest, Auth, Body, Need, Repeat};
 
 /// A file to upload.
 #[derive(Clone)]
@@ -107,12 +106,12 @@ impl std::fmt::Debug for Upload {
 /// Storage operations; from [`crate::ConnectyCube::storage`].
 #[derive(Clone)]
 pub struct StorageClient {
-    inner: Arc<Inner>,
+    client: Arc<Client>,
 }
 
 impl StorageClient {
-    pub(crate) fn new(inner: Arc<Inner>) -> Self {
-        Self { inner }
+    pub(crate) fn new(client: Arc<Client>) -> Self {
+        Self { client }
     }
 
     /// Uploads a file: `POST /blobs`, the upload form it returns, `PUT /blobs/{id}/complete`.
@@ -124,7 +123,7 @@ impl StorageClient {
         let create = ApiRequest::new(Method::POST, "/blobs", Auth::Session(Need::User))
             .json(new_blob_body(&upload.name, &upload.content_type, upload.public))
             .repeat(Repeat::OnlyIfNotSent);
-        let answer = self.inner.execute(create).await?;
+        let answer = self.client.execute(create).await?;
         let mut blob = decode_blob(&answer.response.body).map_err(|e| Error::decode(&e))?;
         let params = blob
             .blob_object_access
@@ -132,7 +131,7 @@ impl StorageClient {
             .map(|access| access.params.clone())
             .ok_or_else(|| Error::Decode("the new blob has no upload form".into()))?;
         let form = UploadForm::parse(&params).map_err(|e| Error::Decode(format!("upload form: {e}")))?;
-        let address = upload_address(&form.url, &self.inner.config.api_endpoint)?;
+        let address = upload_address(&form.url, &self.client.config().api_endpoint)?;
         let mut send = ApiRequest::external(Method::POST, address).repeat(Repeat::Safe);
         send.body = Body::Multipart(MultipartBody {
             fields: form.fields,
@@ -144,14 +143,14 @@ impl StorageClient {
                 progress: upload.progress.map(|report| file_progress(report, size)),
             },
         });
-        self.inner.execute(send).await?;
+        self.client.execute(send).await?;
         let complete = ApiRequest::new(
             Method::PUT,
             format!("/blobs/{}/complete", blob.id),
             Auth::Session(Need::User),
         )
         .json(complete_blob_body(size));
-        self.inner.execute(complete).await?;
+        self.client.execute(complete).await?;
         blob.size = Some(size);
         blob.blob_object_access = None;
         Ok(blob)
@@ -172,22 +171,18 @@ impl StorageClient {
     /// `{api}/blobs/{uid}?token={token}`: a private file, readable with the current
     /// session. `SessionExpired` when there is no live session.
     pub fn private_url(&self, uid: &str) -> Result<String> {
-        let session = self
-            .inner
-            .sessions
-            .live(self.inner.clock.server_now(), time::Duration::ZERO)
-            .ok_or(Error::SessionExpired)?;
+        let session = self.client.live_session().ok_or(Error::SessionExpired)?;
         let token = percent_encoding::utf8_percent_encode(session.token.expose(), percent_encoding::NON_ALPHANUMERIC);
         Ok(format!(
             "{}/blobs/{}?token={token}",
-            self.inner.config.api_endpoint,
+            self.client.config().api_endpoint,
             encode_segment(uid)
         ))
     }
 
     /// `{api}/blobs/{uid}`: a public file.
     pub fn public_url(&self, uid: &str) -> String {
-        format!("{}/blobs/{}", self.inner.config.api_endpoint, encode_segment(uid))
+        format!("{}/blobs/{}", self.client.config().api_endpoint, encode_segment(uid))
     }
 
     /// Uploads an image and makes it the signed-in user's avatar.
@@ -200,7 +195,7 @@ impl StorageClient {
             },
             ..UserUpdate::default()
         };
-        let user = UsersClient::new(self.inner.clone()).update(update).await?;
+        let user = UsersClient::new(self.client.clone()).update(update).await?;
         Ok((blob, user))
     }
 }

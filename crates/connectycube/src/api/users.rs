@@ -10,15 +10,14 @@ use connectycube_models::{
 };
 use connectycube_transport::Method;
 
-use crate::client::Inner;
+use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::http::request::{ApiRequest, Auth, Repeat};
-use crate::session::manager::Need;
+use crate::http::request::{ApiRequest, Auth, Need, Repeat};
 
 /// User operations; from [`crate::ConnectyCube::users`].
 #[derive(Clone)]
 pub struct UsersClient {
-    inner: Arc<Inner>,
+    client: Arc<Client>,
 }
 
 fn decoded<T>(result: std::result::Result<T, serde_json::Error>) -> Result<T> {
@@ -30,8 +29,8 @@ fn invalid(error: impl std::fmt::Display) -> Error {
 }
 
 impl UsersClient {
-    pub(crate) fn new(inner: Arc<Inner>) -> Self {
-        Self { inner }
+    pub(crate) fn new(client: Arc<Client>) -> Self {
+        Self { client }
     }
 
     /// `POST /users`: with the current session if one is live, else with the auth key
@@ -40,13 +39,13 @@ impl UsersClient {
     pub async fn sign_up(&self, user: NewUser) -> Result<User> {
         user.validate().map_err(invalid)?;
         let request = ApiRequest::new(Method::POST, "/users", Auth::SessionOrAuthKey).json(user.to_body());
-        let answer = self.inner.execute(request).await?;
+        let answer = self.client.execute(request).await?;
         decoded(decode_user(&answer.response.body))
     }
 
     /// The signed-in user's id (a user session is renewed or restored if needed).
     async fn me(&self) -> Result<u64> {
-        let session = self.inner.sessions.ensure(&self.inner, Need::User).await?;
+        let session = self.client.ensure_session(Need::User).await?;
         session.user_id.ok_or(Error::SessionExpired)
     }
 
@@ -58,11 +57,11 @@ impl UsersClient {
         let new_password = update.fields.password.clone().filter(|_| update.old_password.is_some());
         let request =
             ApiRequest::new(Method::PUT, format!("/users/{me}"), Auth::Session(Need::User)).json(update.to_body());
-        let answer = self.inner.execute(request).await?;
+        let answer = self.client.execute(request).await?;
         let user = decoded(decode_user(&answer.response.body))?;
-        self.inner.sessions.refresh_user(&user);
+        self.client.refresh_session_user(&user);
         if let Some(new_password) = &new_password {
-            self.inner.sessions.password_changed(new_password);
+            self.client.password_changed(new_password);
         }
         Ok(user)
     }
@@ -71,8 +70,8 @@ impl UsersClient {
     pub async fn delete_me(&self) -> Result<()> {
         let me = self.me().await?;
         let request = ApiRequest::new(Method::DELETE, format!("/users/{me}"), Auth::Session(Need::User));
-        self.inner.execute(request).await?;
-        self.inner.sessions.clear();
+        self.client.execute(request).await?;
+        self.client.forget_session();
         Ok(())
     }
 
@@ -92,8 +91,8 @@ impl UsersClient {
             ),
             Auth::Session(Need::User),
         );
-        self.inner.execute(request).await?;
-        self.inner.sessions.clear();
+        self.client.execute(request).await?;
+        self.client.forget_session();
         Ok(())
     }
 
@@ -106,13 +105,13 @@ impl UsersClient {
         let request = ApiRequest::get("/users/password/reset", Need::Any)
             .query([("email".to_owned(), email.trim().to_owned())])
             .repeat(Repeat::OnlyIfNotSent);
-        self.inner.execute(request).await.map(drop)
+        self.client.execute(request).await.map(drop)
     }
 
     /// `GET /users/{id}`.
     pub async fn get(&self, id: u64) -> Result<User> {
         let answer = self
-            .inner
+            .client
             .execute(ApiRequest::get(format!("/users/{id}"), Need::Any))
             .await?;
         decoded(decode_user(&answer.response.body))
@@ -122,7 +121,7 @@ impl UsersClient {
     pub async fn search(&self, search: UserSearch) -> Result<Page<User>> {
         search.validate().map_err(invalid)?;
         let request = ApiRequest::get("/users/v2", Need::Any).query(search.query_pairs());
-        let answer = self.inner.execute(request).await?;
+        let answer = self.client.execute(request).await?;
         decoded(decode_users_v2(&answer.response.body))
     }
 
@@ -230,7 +229,7 @@ impl UsersClient {
             query.push(("order".to_owned(), order.to_query_value()));
         }
         let answer = self
-            .inner
+            .client
             .execute(ApiRequest::get("/users", Need::Any).query(query))
             .await?;
         decoded(decode_users_v1(&answer.response.body))
@@ -243,7 +242,7 @@ impl UsersClient {
             ("offset".to_owned(), offset.to_string()),
         ];
         let answer = self
-            .inner
+            .client
             .execute(ApiRequest::get("/users/online", Need::Any).query(query))
             .await?;
         decoded(decode_online_users(&answer.response.body))
@@ -252,7 +251,7 @@ impl UsersClient {
     /// How many users are online (`GET /users/online?count=true`).
     pub async fn online_count(&self) -> Result<u64> {
         let request = ApiRequest::get("/users/online", Need::Any).query([("count".to_owned(), "true".to_owned())]);
-        let answer = self.inner.execute(request).await?;
+        let answer = self.client.execute(request).await?;
         decoded(decode_count(&answer.response.body))
     }
 }

@@ -1,8 +1,16 @@
-//! An API call before it meets the network.
+//! An API call before it meets the network: where it goes, what it carries, what
+//! credential it needs and whether it may be repeated.
 
 use connectycube_transport::{Method, MultipartBody};
 
-use crate::session::manager::Need;
+/// What a call needs of the session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Need {
+    /// Any live session (reads).
+    Any,
+    /// A user session (writes, the caller's own profile).
+    User,
+}
 
 /// Which credential a call carries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -36,6 +36,8 @@ pub(crate) struct Clock {
     device_offset_ms: i64,
     /// The last `Date` seen: within the same second there is nothing new to learn.
     last_date: LastParsed<OffsetDateTime>,
+    /// The last `CB-Token-ExpirationDate` and its parse.
+    last_expiry: LastParsed<OffsetDateTime>,
 }
 
 impl Clock {
@@ -91,6 +93,17 @@ impl Clock {
         given
             .filter(believable)
             .or_else(|| now.checked_add(DEFAULT_SESSION_LIFETIME))
+    }
+
+    /// The expiry an answer's `CB-Token-ExpirationDate` gives, when believable; otherwise
+    /// the documented two hours from now.
+    pub fn expiry_from_header(&self, header: Option<&str>) -> Option<OffsetDateTime> {
+        let given = header.and_then(|text| {
+            self.last_expiry
+                .get(text, connectycube_models::date::parse_expiration_header)
+                .0
+        });
+        self.expiry_from_server(given)
     }
 
     /// An expiry the app saved or set. One further ahead than [`MAX_EXPIRY_AHEAD`] cannot be

@@ -1,13 +1,16 @@
 //! Sessions: the token every call needs, how it is created, tracked, renewed, persisted.
 //!
-//! - `manager.rs` — the one shared session of a client: single-flight creation, renewal
-//!   through [`SessionRestore`] or retained credentials, no downgrade, [`SessionStore`].
-//! - `signing.rs` — the legacy HMAC-SHA1 session signature.
+//! - `shared.rs` — [`shared::SharedSession`], the one session of a client: single-flight
+//!   creation, renewal through [`SessionRestore`] or retained credentials, no downgrade,
+//!   [`SessionStore`];
+//! - `create.rs` — `POST /session`: the request, and the session its answer holds;
+//! - `signing.rs` — signs it: the legacy HMAC-SHA1 session signature;
 //! - `clock.rs` — server time from `Date` headers (signature timestamps), and which dates
 //!   and expiries are believable.
 
 pub(crate) mod clock;
-pub(crate) mod manager;
+pub(crate) mod create;
+pub(crate) mod shared;
 pub(crate) mod signing;
 
 use std::sync::Arc;

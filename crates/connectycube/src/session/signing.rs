@@ -3,7 +3,19 @@
 //! `signature`, values unencoded; lowercase hex.
 
 use hmac::{Hmac, Mac};
+use rand::Rng;
 use sha1::Sha1;
+
+/// The parameters of one `POST /session` attempt, signed: a fresh nonce, the server's
+/// time (`server_now`, Unix seconds) and the signature over them all.
+pub(crate) fn sign_session_params(secret: &str, pairs: &[(String, String)], server_now: i64) -> Vec<(String, String)> {
+    let mut pairs = pairs.to_vec();
+    pairs.push(("nonce".into(), rand::rng().random_range(1..i32::MAX as u32).to_string()));
+    pairs.push(("timestamp".into(), server_now.to_string()));
+    let signature = sign(secret, &pairs);
+    pairs.push(("signature".into(), signature));
+    pairs
+}
 
 /// The string that gets signed.
 pub(crate) fn string_to_sign(pairs: &[(String, String)]) -> String {

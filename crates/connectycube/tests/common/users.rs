@@ -1,7 +1,7 @@
-//! Users the tests share: a password, a sign-up with a login, a client signed in as a new
-//! user, and a cast of four users with distinct fields for lookups and searches.
+//! Users the integration tests sign up and sign in: a fixed cast with distinct fields for
+//! the lookups, and the helpers that make them.
 
-use connectycube::{ConnectyCube, Credentials, NewUser, User, UserFields};
+use connectycube::{ConnectyCube, Credentials, NewUser, User, UserFields, UserUpdate};
 
 use super::Harness;
 
@@ -14,6 +14,16 @@ pub fn new_user(login: &str, fields: UserFields) -> NewUser {
             password: Some(PASSWORD.into()),
             ..fields
         },
+    }
+}
+
+pub fn full_name(name: &str) -> UserUpdate {
+    UserUpdate {
+        fields: UserFields {
+            full_name: Some(name.into()),
+            ..UserFields::default()
+        },
+        ..UserUpdate::default()
     }
 }
 

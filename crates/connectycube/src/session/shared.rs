@@ -1,4 +1,4 @@
-//! The one shared session of a client.
+//! [`SharedSession`]: the one session a client's calls share, and how it is renewed.
 //!
 //! Rules, each one a bug of the official SDKs (`reliability.md` §1):
 //! - **Single-flight**: however many calls find the session missing or expired, one
@@ -18,9 +18,10 @@ use parking_lot::Mutex;
 use time::OffsetDateTime;
 
 use super::clock::Clock;
+use super::create::SessionFactory;
 use super::{ActiveSession, SessionRef, SessionRestore, SessionStore, StoredSession};
-use crate::client::Inner;
 use crate::error::{Error, Result};
+use crate::http::request::Need;
 
 type Renewal = Shared<BoxFuture<'static, Result<SessionRef>>>;
 
@@ -28,17 +29,13 @@ type Renewal = Shared<BoxFuture<'static, Result<SessionRef>>>;
 /// starting another: N waiting calls must not turn one outage into N request storms.
 const FAILURE_HOLD: std::time::Duration = std::time::Duration::from_secs(1);
 
-/// What a call needs of the session.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Need {
-    /// Any live session (reads).
-    Any,
-    /// A user session (writes, the caller's own profile).
-    User,
-}
-
-pub(crate) struct SessionManager {
+/// The session slot (current session, renewal in flight, last failure), the app's store
+/// and restore hook, and the clock that says what is still live.
+pub(crate) struct SharedSession {
     slot: Mutex<Slot>,
+    clock: Arc<Clock>,
+    /// A session this close to its expiry is renewed before a call uses it.
+    margin: time::Duration,
     store: Option<Arc<dyn SessionStore>>,
     restore: Option<Arc<dyn SessionRestore>>,
     retain_credentials: bool,
@@ -94,12 +91,13 @@ struct Slot {
     failure: Option<(std::time::Instant, Error)>,
 }
 
-impl SessionManager {
+impl SharedSession {
     pub fn new(
         store: Option<Arc<dyn SessionStore>>,
         restore: Option<Arc<dyn SessionRestore>>,
         retain_credentials: bool,
-        clock: &Clock,
+        clock: Arc<Clock>,
+        margin: time::Duration,
     ) -> Self {
         let mut slot = Slot::default();
         // Cold start: resume the persisted session without a network call.
@@ -120,14 +118,26 @@ impl SessionManager {
         }
         Self {
             slot: Mutex::new(slot),
+            clock,
+            margin,
             store,
             restore,
             retain_credentials,
         }
     }
 
-    /// The current session if it is live at `server_now` (with the margin).
-    pub fn live(&self, server_now: OffsetDateTime, margin: time::Duration) -> Option<SessionRef> {
+    /// The current session if it has not expired.
+    pub fn live(&self) -> Option<SessionRef> {
+        self.live_with(time::Duration::ZERO)
+    }
+
+    /// The current session if a call may still use it: live beyond the renewal margin.
+    pub fn usable(&self) -> Option<SessionRef> {
+        self.live_with(self.margin)
+    }
+
+    fn live_with(&self, margin: time::Duration) -> Option<SessionRef> {
+        let server_now = self.clock.server_now();
         let slot = self.slot.lock();
         slot.current
             .as_ref()
@@ -139,9 +149,9 @@ impl SessionManager {
         self.slot.lock().current.as_ref().map(Current::snapshot)
     }
 
-    /// A live session that satisfies `need`, creating or renewing one when needed.
-    pub async fn ensure(&self, inner: &Arc<Inner>, need: Need) -> Result<SessionRef> {
-        let margin = inner.expiry_margin();
+    /// A live session that satisfies `need`, creating or renewing one through `factory`
+    /// when needed.
+    pub async fn ensure(self: &Arc<Self>, factory: Arc<dyn SessionFactory>, need: Need) -> Result<SessionRef> {
         // Two rounds: a renewal that finished just before we looked may already hold
         // what we need; a second renewal is never started by the same call.
         for _ in 0..2 {
@@ -150,7 +160,7 @@ impl SessionManager {
                 if let Some(current) = slot
                     .current
                     .as_ref()
-                    .filter(|c| c.is_live(inner.clock.server_now(), margin))
+                    .filter(|c| c.is_live(self.clock.server_now(), self.margin))
                     && (need == Need::Any || current.is_user_session())
                 {
                     return Ok(current.handle.clone());
@@ -162,7 +172,7 @@ impl SessionManager {
                     }
                     None => {
                         let plan = self.plan(&slot, need)?;
-                        let renewal = spawn_renewal(inner.clone(), plan);
+                        let renewal = spawn_renewal(self.clone(), factory.clone(), plan);
                         slot.renewal = Some(renewal.clone());
                         renewal
                     }
@@ -193,12 +203,8 @@ impl SessionManager {
     /// Installs a session the server just created. An application session never replaces
     /// a live user session: it is returned to its caller but the user's stays active.
     /// Answers the handle calls made with `session` use.
-    pub fn install(
-        &self,
-        session: ActiveSession,
-        credentials: Option<&Credentials>,
-        server_now: OffsetDateTime,
-    ) -> SessionRef {
+    pub fn install(&self, session: ActiveSession, credentials: Option<&Credentials>) -> SessionRef {
+        let server_now = self.clock.server_now();
         let mut slot = self.slot.lock();
         if !session.is_user_session()
             && slot
@@ -321,10 +327,10 @@ enum Plan {
 }
 
 /// Starts the one renewal in its own task and shares its result.
-fn spawn_renewal(inner: Arc<Inner>, plan: Plan) -> Renewal {
+fn spawn_renewal(shared: Arc<SharedSession>, factory: Arc<dyn SessionFactory>, plan: Plan) -> Renewal {
     let task = tokio::spawn(async move {
-        let result = renew(&inner, plan).await;
-        inner.sessions.finish_renewal(&result);
+        let result = renew(&shared, factory, plan).await;
+        shared.finish_renewal(&result);
         result
     });
     async move {
@@ -338,7 +344,7 @@ fn spawn_renewal(inner: Arc<Inner>, plan: Plan) -> Renewal {
     .shared()
 }
 
-async fn renew(inner: &Arc<Inner>, plan: Plan) -> Result<SessionRef> {
+async fn renew(shared: &SharedSession, factory: Arc<dyn SessionFactory>, plan: Plan) -> Result<SessionRef> {
     let credentials = match plan {
         Plan::App => None,
         Plan::Credentials(credentials) => Some(credentials),
@@ -351,11 +357,9 @@ async fn renew(inner: &Arc<Inner>, plan: Plan) -> Result<SessionRef> {
         kind = credentials.as_ref().map_or("app", Credentials::kind),
         "creating a session"
     );
-    let created = inner.create_session(credentials.as_ref()).await;
+    let created = factory.create_session(credentials.clone()).await;
     match created {
-        Ok(session) => Ok(inner
-            .sessions
-            .install(session, credentials.as_ref(), inner.clock.server_now())),
+        Ok(session) => Ok(shared.install(session, credentials.as_ref())),
         // A user session that cannot be re-created is an expired session to the caller.
         Err(Error::Api { status: 401, .. }) | Err(Error::NotFound { .. }) if credentials.is_some() => {
             Err(Error::SessionExpired)

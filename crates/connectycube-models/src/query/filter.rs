@@ -1,0 +1,172 @@
+//! The deprecated v1 list parameters: `filter[]=<type> <field> <op> <value>` and
+//! `order=<asc|desc> <type> <field>`.
+
+use super::{Order, SearchError};
+
+/// Value type of a deprecated v1 `filter[]` (`number`, `string`, `date`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FilterType {
+    /// `number`.
+    Number,
+    /// `string`.
+    String,
+    /// `date` (`yyyy-mm-dd` or `yyyy.mm.dd`).
+    Date,
+}
+
+impl FilterType {
+    /// The wire name.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            FilterType::Number => "number",
+            FilterType::String => "string",
+            FilterType::Date => "date",
+        }
+    }
+}
+
+/// Operator of a v1 `filter[]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FilterOp {
+    /// `gt`.
+    Gt,
+    /// `lt`.
+    Lt,
+    /// `ge`.
+    Ge,
+    /// `le`.
+    Le,
+    /// `eq`.
+    Eq,
+    /// `ne`.
+    Ne,
+    /// `between` (two comma-separated values).
+    Between,
+    /// `in` (comma-separated values).
+    In,
+}
+
+impl FilterOp {
+    /// The wire name.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            FilterOp::Gt => "gt",
+            FilterOp::Lt => "lt",
+            FilterOp::Ge => "ge",
+            FilterOp::Le => "le",
+            FilterOp::Eq => "eq",
+            FilterOp::Ne => "ne",
+            FilterOp::Between => "between",
+            FilterOp::In => "in",
+        }
+    }
+}
+
+/// Deprecated v1 list filter: `filter[]=<type> <field> <op> <value>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserFilter {
+    /// How the server compares the values.
+    pub field_type: FilterType,
+    /// The user field (anything but `custom_data`).
+    pub field: String,
+    /// The operator.
+    pub op: FilterOp,
+    /// One value, two for `between`, one or more for `in`.
+    pub values: Vec<String>,
+}
+
+impl UserFilter {
+    /// A filter; check it with [`UserFilter::validate`].
+    pub fn new(
+        field_type: FilterType,
+        field: impl Into<String>,
+        op: FilterOp,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        Self {
+            field_type,
+            field: field.into(),
+            op,
+            values: values.into_iter().map(Into::into).collect(),
+        }
+    }
+
+    /// Rejects what the server would: an empty field or one with spaces, `custom_data` (not searchable),
+    /// the wrong number of values (`between` 2, `in` at least 1, others exactly 1), commas inside the
+    /// values of `between`/`in`, and `number` values that are not numbers.
+    pub fn validate(&self) -> Result<(), SearchError> {
+        let err = |msg: String| Err(SearchError(msg));
+        let field = self.field.trim();
+        if field.is_empty() || field.chars().any(char::is_whitespace) {
+            return err(format!("invalid filter field '{}'", self.field));
+        }
+        if field.eq_ignore_ascii_case("custom_data") {
+            return err("custom_data cannot be filtered".to_owned());
+        }
+        let n = self.values.len();
+        let count_ok = match self.op {
+            FilterOp::Between => n == 2,
+            FilterOp::In => n >= 1,
+            _ => n == 1,
+        };
+        if !count_ok {
+            return err(format!("'{}' cannot take {n} value(s)", self.op.as_str()));
+        }
+        let multi = matches!(self.op, FilterOp::Between | FilterOp::In);
+        for value in &self.values {
+            if value.trim().is_empty() && self.field_type != FilterType::String {
+                return err(format!("empty {} value", self.field_type.as_str()));
+            }
+            if multi && value.contains(',') {
+                return err(format!("'{value}' contains a comma, which separates values"));
+            }
+            if self.field_type == FilterType::Number && !value.trim().parse::<f64>().is_ok_and(f64::is_finite) {
+                return err(format!("'{value}' is not a number"));
+            }
+        }
+        Ok(())
+    }
+
+    /// The `filter[]` value, e.g. `number id in 51941,51946`.
+    pub fn to_query_value(&self) -> String {
+        format!(
+            "{} {} {} {}",
+            self.field_type.as_str(),
+            self.field.trim(),
+            self.op.as_str(),
+            self.values.join(",")
+        )
+    }
+}
+
+/// Deprecated v1 list order: `order=<asc|desc> <type> <field>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserOrder {
+    /// The direction.
+    pub order: Order,
+    /// How the server compares the field.
+    pub field_type: FilterType,
+    /// The user field.
+    pub field: String,
+}
+
+impl UserOrder {
+    /// An order by `field`.
+    pub fn new(order: Order, field_type: FilterType, field: impl Into<String>) -> Self {
+        Self {
+            order,
+            field_type,
+            field: field.into(),
+        }
+    }
+
+    /// The `order` value, e.g. `desc string full_name`.
+    pub fn to_query_value(&self) -> String {
+        format!(
+            "{} {} {}",
+            self.order.as_str(),
+            self.field_type.as_str(),
+            self.field.trim()
+        )
+    }
+}
