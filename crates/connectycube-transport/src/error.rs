@@ -15,9 +15,15 @@ pub enum TransportError {
     /// TLS handshake or certificate failure. Never retried: it will not fix itself.
     #[error("TLS failure: {0}")]
     Tls(String),
-    /// The connection broke while sending or receiving (reset, closed early, bad body).
+    /// Sending or receiving failed once connected (a bad body, a read or write error);
+    /// the server may have received the request.
     #[error("the connection failed: {0}")]
     Io(String),
+    /// The server closed or reset the connection before the whole answer arrived (a
+    /// restart, a proxy or load balancer dropping it); the server may have received the
+    /// request.
+    #[error("the server closed the connection: {0}")]
+    Closed(String),
     /// The request could not be built (bad URL, bad header value). A programming error.
     #[error("invalid request: {0}")]
     InvalidRequest(String),
@@ -31,11 +37,14 @@ impl TransportError {
     /// Whether the server may have seen the request. Calls that are not idempotent
     /// (sign-up, password reset) are retried only when this is `false`.
     pub fn may_have_reached_server(&self) -> bool {
-        matches!(self, Self::Timeout | Self::Io(_) | Self::ResponseTooLarge { .. })
+        matches!(
+            self,
+            Self::Timeout | Self::Io(_) | Self::Closed(_) | Self::ResponseTooLarge { .. }
+        )
     }
 
     /// Whether retrying can help at all.
     pub fn is_transient(&self) -> bool {
-        matches!(self, Self::Connect(_) | Self::Timeout | Self::Io(_))
+        matches!(self, Self::Connect(_) | Self::Timeout | Self::Io(_) | Self::Closed(_))
     }
 }

@@ -206,7 +206,38 @@ fn classify(error: reqwest::Error) -> TransportError {
     if error.is_timeout() {
         return TransportError::Timeout;
     }
+    if closed_by_peer(&error) {
+        return TransportError::Closed(detail);
+    }
     TransportError::Io(detail)
+}
+
+/// Whether the chain shows the server ending the connection: hyper's incomplete message,
+/// or a reset, abort, broken pipe or early end of stream from the socket.
+fn closed_by_peer(error: &(dyn std::error::Error + 'static)) -> bool {
+    use std::io::ErrorKind;
+    let mut source = Some(error);
+    while let Some(current) = source {
+        if current
+            .downcast_ref::<hyper::Error>()
+            .is_some_and(hyper::Error::is_incomplete_message)
+        {
+            return true;
+        }
+        if let Some(io) = current.downcast_ref::<std::io::Error>()
+            && matches!(
+                io.kind(),
+                ErrorKind::ConnectionReset
+                    | ErrorKind::ConnectionAborted
+                    | ErrorKind::BrokenPipe
+                    | ErrorKind::UnexpectedEof
+            )
+        {
+            return true;
+        }
+        source = next_cause(current);
+    }
+    false
 }
 
 fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {

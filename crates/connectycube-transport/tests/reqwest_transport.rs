@@ -93,7 +93,7 @@ async fn a_closed_port_is_a_connect_error_that_never_reached_the_server() {
 }
 
 #[tokio::test]
-async fn a_dropped_connection_is_an_io_error_that_may_have_reached_the_server() {
+async fn a_dropped_connection_is_a_closed_error_that_may_have_reached_the_server() {
     let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
     let t = transport();
     control(
@@ -107,7 +107,7 @@ async fn a_dropped_connection_is_an_io_error_that_may_have_reached_the_server() 
         .send(HttpRequest::new(Method::GET, format!("{}/session", emulator.url())))
         .await
         .unwrap_err();
-    assert!(matches!(error, TransportError::Io(_)), "{error:?}");
+    assert!(matches!(error, TransportError::Closed(_)), "{error:?}");
     assert!(error.may_have_reached_server() && error.is_transient());
 }
 

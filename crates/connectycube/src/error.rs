@@ -79,9 +79,12 @@ pub enum NetworkErrorKind {
     /// No connection could be made (DNS, refused, unreachable): the request never left, so
     /// retrying any call is safe.
     Connect,
-    /// The connection broke once made — a read or write failed, the server reset or closed
-    /// it mid-exchange: the server may have received the request.
+    /// Sending or receiving failed once connected (a read or write error, a bad body): the
+    /// server may have received the request.
     Io,
+    /// The server (or a proxy on the way) closed or reset the connection before the whole
+    /// answer arrived: the server may have received the request.
+    Closed,
 }
 
 impl NetworkErrorKind {
@@ -90,12 +93,13 @@ impl NetworkErrorKind {
         match self {
             Self::Connect => "connect",
             Self::Io => "io",
+            Self::Closed => "closed",
         }
     }
 
     /// Whether the request may have reached the server.
     pub fn may_have_reached_server(self) -> bool {
-        self == Self::Io
+        matches!(self, Self::Io | Self::Closed)
     }
 }
 
@@ -222,6 +226,10 @@ impl From<TransportError> for Error {
                 kind: NetworkErrorKind::Io,
                 message: error.to_string(),
             },
+            TransportError::Closed(_) => Self::Network {
+                kind: NetworkErrorKind::Closed,
+                message: error.to_string(),
+            },
         }
     }
 }
@@ -280,7 +288,19 @@ mod tests {
                 ..
             }
         ));
+        let closed = Error::from(TransportError::Closed(
+            "connection closed before message completed".into(),
+        ));
+        assert!(matches!(
+            closed,
+            Error::Network {
+                kind: NetworkErrorKind::Closed,
+                ..
+            }
+        ));
+        assert_eq!(closed.code(), "network");
         assert!(NetworkErrorKind::Io.may_have_reached_server());
+        assert!(NetworkErrorKind::Closed.may_have_reached_server());
         assert!(!NetworkErrorKind::Connect.may_have_reached_server());
         assert_eq!(NetworkErrorKind::Connect.as_str(), "connect");
     }
