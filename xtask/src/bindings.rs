@@ -9,28 +9,13 @@ use crate::util;
 
 pub const LANGUAGES: &[&str] = &["kotlin", "swift", "python"];
 
-/// The languages named by `--lang` (all when absent).
-pub fn languages(args: &[String]) -> Result<Vec<String>> {
-    let mut chosen = Vec::new();
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        let value = match arg.strip_prefix("--lang=") {
-            Some(value) => value.to_owned(),
-            None if arg == "--lang" => args.next().cloned().unwrap_or_default(),
-            None => bail!("unknown argument '{arg}' (expected --lang kotlin|swift|python)"),
-        };
-        for lang in value.split(',') {
-            if !LANGUAGES.contains(&lang) {
-                bail!("unknown language '{lang}' (kotlin, swift, python)");
-            }
-            chosen.push(lang.to_owned());
-        }
-    }
-    Ok(if chosen.is_empty() {
+/// The languages asked for (all when none).
+pub fn languages(chosen: &[String]) -> Vec<String> {
+    if chosen.is_empty() {
         LANGUAGES.iter().map(|l| (*l).to_owned()).collect()
     } else {
-        chosen
-    })
+        chosen.to_vec()
+    }
 }
 
 /// The debug cdylib, built.
@@ -96,8 +81,8 @@ pub fn generate_into(library: &std::path::Path, lang: &str, out: PathBuf) -> Res
     Ok(out)
 }
 
-pub fn run(args: &[String]) -> Result<()> {
-    let langs = languages(args)?;
+pub fn run(chosen: &[String]) -> Result<()> {
+    let langs = languages(chosen);
     let library = build_library()?;
     for lang in &langs {
         let out = generate(&library, lang)?;

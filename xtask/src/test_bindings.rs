@@ -29,8 +29,8 @@ pub struct BindingsContext {
     pub build_dir: PathBuf,
 }
 
-pub fn run(args: &[String]) -> Result<()> {
-    let langs = bindings::languages(args)?;
+pub fn run(chosen: &[String]) -> Result<()> {
+    let langs = bindings::languages(chosen);
     let library = bindings::build_library()?;
     let emulator_binary = util::build_emulator(false)?;
     let tls_dir = util::target_dir().join("bindings-build").join("tls");

@@ -446,10 +446,7 @@ const ANDROID_RUST_TARGETS: &[&str] = &[
 /// generated into the module (`build/generated/source/uniffi/`, a source folder of the
 /// module's `build.gradle.kts`), then `./gradlew assembleRelease` when the module has a
 /// Gradle wrapper.
-pub fn package_android(args: &[String]) -> Result<()> {
-    if let Some(arg) = args.first() {
-        bail!("`cargo xtask android` takes no arguments (got '{arg}')");
-    }
+pub fn package_android() -> Result<()> {
     let workspace = util::workspace_root();
     let module = workspace.join("bindings").join("kotlin");
     check_android_tools()?;

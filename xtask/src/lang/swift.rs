@@ -110,15 +110,7 @@ fn system_certs_trusting(ca_file: &Path, build_dir: &Path) -> Result<PathBuf> {
 /// `cargo xtask apple [--profile NAME]`: static libraries for iOS, the iOS simulator and
 /// macOS, then `bindings/swift/ConnectyCubeFFI.xcframework` and the generated Swift in the
 /// package, as its `Package.swift` expects.
-pub fn package_apple(args: &[String]) -> Result<()> {
-    let mut profile = "release-size".to_owned();
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--profile" => profile = args.next().cloned().context("--profile needs a value")?,
-            other => bail!("unknown argument '{other}' (expected --profile NAME)"),
-        }
-    }
+pub fn package_apple(profile: &str) -> Result<()> {
     if !cfg!(target_os = "macos") {
         bail!("`cargo xtask apple` needs macOS with Xcode (xcodebuild, lipo); this machine is not macOS");
     }
@@ -140,20 +132,13 @@ pub fn package_apple(args: &[String]) -> Result<()> {
     util::run(&mut rustup).context("`rustup target add` failed (the Apple targets are needed)")?;
 
     util::step(&format!("static libraries ({profile})"));
-    let mut build = vec![
-        "build",
-        "-p",
-        "connectycube-ffi",
-        "--lib",
-        "--profile",
-        profile.as_str(),
-    ];
+    let mut build = vec!["build", "-p", "connectycube-ffi", "--lib", "--profile", profile];
     for target in TARGETS {
         build.extend(["--target", target]);
     }
     util::cargo(&build)?;
     let target_dir = util::target_dir();
-    let lib = |triple: &str| target_dir.join(triple).join(&profile).join("libconnectycube_ffi.a");
+    let lib = |triple: &str| target_dir.join(triple).join(profile).join("libconnectycube_ffi.a");
 
     let apple = target_dir.join("apple");
     if apple.exists() {
