@@ -27,7 +27,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 
-use crate::{bindings, lang, util};
+use crate::{bindings, lang, toolchain, util};
 
 /// The binding clients, in report order.
 pub(crate) const CLIENTS: [&str; 3] = ["kotlin", "swift", "python"];
@@ -185,8 +185,8 @@ fn path_text(path: &Path) -> Result<String> {
 }
 
 fn kotlin(library: &Path, dir: &Path) -> Result<Launch> {
-    lang::kotlin::ensure_java()?;
-    let toolchain = lang::kotlin::toolchain(&util::cache_dir().join("kotlin"))?;
+    toolchain::kotlin::ensure_java()?;
+    let toolchain = toolchain::kotlin::toolchain(&util::cache_dir().join("kotlin"))?;
     let generated = bindings::generate_into(library, "kotlin", dir.join("generated").join("kotlin"))?;
     // kotlinc takes folders: the driver gets one of its own.
     let driver_src = dir.join("kotlin").join("src");
@@ -200,10 +200,10 @@ fn kotlin(library: &Path, dir: &Path) -> Result<Launch> {
         driver_src,
     ];
     let jar = dir.join("kotlin").join("driver.jar");
-    lang::kotlin::compile(&toolchain, &sources, &jar)?;
+    toolchain::kotlin::compile(&toolchain, &sources, &jar)?;
     let mut classpath = vec![jar];
     classpath.extend(toolchain.runtime_classpath());
-    let classpath = lang::kotlin::join_paths(&classpath)?
+    let classpath = toolchain::kotlin::join_paths(&classpath)?
         .into_string()
         .map_err(|_| anyhow::anyhow!("the Kotlin classpath is not UTF-8"))?;
     Ok(Launch {
@@ -253,7 +253,7 @@ fn swift(library: &Path, dir: &Path) -> Result<Launch> {
     if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
         bail!("needs root (the Swift toolchain lives in a Debian trixie chroot)");
     }
-    let chroot = lang::swift::ensure_chroot(&util::cache_dir())?;
+    let chroot = toolchain::swift::ensure_chroot(&util::cache_dir())?;
     let generated = bindings::generate_into(library, "swift", dir.join("generated").join("swift"))?;
     // Copies, written only where changed so SwiftPM rebuilds only what changed: the package
     // in the working tree is left to the binding tests (another build may be using it).

@@ -1,10 +1,12 @@
 //! `cargo xtask bindings [--lang kotlin|swift|python]`: builds the FFI library and
-//! generates the foreign-language code into `target/bindings/<lang>/`.
+//! generates the foreign-language code into `target/bindings/<lang>/`, patched (see [`patch`]);
+//! every other command generates through [`generate_into`] too.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 
+use crate::lang::{kotlin, swift};
 use crate::util;
 
 pub const LANGUAGES: &[&str] = &["kotlin", "swift", "python"];
@@ -37,13 +39,13 @@ pub fn library_file_name() -> &'static str {
 }
 
 /// Generates bindings for `lang` into `target/bindings/<lang>/` and returns that folder.
-pub fn generate(library: &std::path::Path, lang: &str) -> Result<PathBuf> {
+pub fn generate(library: &Path, lang: &str) -> Result<PathBuf> {
     generate_into(library, lang, util::target_dir().join("bindings").join(lang))
 }
 
 /// Generates bindings for `lang` into `out` (emptied first) and returns it; the Kotlin is
 /// patched (`lang::kotlin::patch_generated`).
-pub fn generate_into(library: &std::path::Path, lang: &str, out: PathBuf) -> Result<PathBuf> {
+pub fn generate_into(library: &Path, lang: &str, out: PathBuf) -> Result<PathBuf> {
     if out.exists() {
         std::fs::remove_dir_all(&out)?;
     }
@@ -73,12 +75,30 @@ pub fn generate_into(library: &std::path::Path, lang: &str, out: PathBuf) -> Res
         &config,
         "--no-format",
     ])?;
-    // Every Kotlin output (tests, bench, Android, `cargo xtask bindings`) gets the same
-    // checked patches: what ships is what is tested.
-    if lang == "kotlin" {
-        crate::lang::kotlin::patch_generated(&out)?;
-    }
+    patch(lang, &out)?;
     Ok(out)
+}
+
+/// The one place uniffi's generated code is patched, so every output (`cargo xtask bindings`,
+/// the binding tests, the bench and footprint drivers, `android`, `apple`) is the code the
+/// tests ran. Each patch checks the shape it expects and fails on another (a uniffi upgrade);
+/// its module names the upstream issue and when to remove it.
+fn patch(lang: &str, out: &Path) -> Result<()> {
+    match lang {
+        "kotlin" => {
+            kotlin::redaction::apply(out)?;
+            // uniffi-rs#2410: JNA attaches and detaches a wake-up's native thread per call.
+            kotlin::callback_threads::apply(out)
+        }
+        // uniffi-rs#2771: a cancelled Task does not drop its Rust future.
+        "swift" => {
+            let file = out.join("ConnectyCube.swift");
+            let source = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let patched = swift::async_calls::patch_async_cancellation(&source)?;
+            std::fs::write(&file, patched).with_context(|| format!("cannot write {}", file.display()))
+        }
+        _ => Ok(()),
+    }
 }
 
 pub fn run(chosen: &[String]) -> Result<()> {

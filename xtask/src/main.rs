@@ -21,8 +21,10 @@ mod bindings;
 mod emulator_process;
 mod js_compat;
 mod lang;
+mod packaging;
 mod size;
 mod test_bindings;
+mod toolchain;
 mod util;
 
 use anyhow::{Result, bail};
@@ -114,8 +116,8 @@ fn run(task: Task) -> Result<()> {
         }
         Task::Bindings(Languages { lang }) => bindings::run(&lang),
         Task::TestBindings(Languages { lang }) => test_bindings::run(&lang),
-        Task::Android => lang::kotlin::package_android(),
-        Task::Apple { profile } => lang::swift::package_apple(&profile),
+        Task::Android => packaging::android::package_android(),
+        Task::Apple { profile } => packaging::apple::package_apple(&profile),
         Task::JsCompat => {
             let emulator = util::build_emulator(false)?;
             js_compat::run(&util::workspace_root(), &emulator)

@@ -75,3 +75,9 @@ pub fn build_emulator(release: bool) -> Result<PathBuf> {
     }
     Ok(binary)
 }
+
+/// Copies the file `from` to the path `to`.
+pub fn copy_file(from: &Path, to: &Path) -> Result<()> {
+    std::fs::copy(from, to).with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
+    Ok(())
+}
