@@ -4,11 +4,13 @@
 //!
 //! - [`measure`]: percentiles, CPU time and memory from `/proc`;
 //! - [`report`]: number formats, the machine and commit lines, writing `target/bench/*`;
+//! - [`session`]: the emulator's `POST /session` answer;
 //! - [`driver`] (feature `sdk`): how xtask hands over the external drivers it built, and the
 //!   emulator's control API.
 
 pub mod measure;
 pub mod report;
+pub mod session;
 
 #[cfg(feature = "sdk")]
 pub mod driver;

@@ -137,6 +137,17 @@ pub fn print(markdown: &str) -> Result<()> {
     Ok(())
 }
 
+/// A binary's exit: success, or the error (with its causes) on stderr and status 1.
+pub fn exit(binary: &str, result: Result<()>) -> std::process::ExitCode {
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("{binary}: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 /// A step's heading on stderr.
 pub fn step(title: &str) {
     eprintln!("\n==> {title}");

@@ -150,13 +150,7 @@ impl Drop for Emulator {
 }
 
 fn main() -> std::process::ExitCode {
-    match run(Options::parse()) {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("throughput: {error:#}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    connectycube_bench::report::exit("throughput", run(Options::parse()))
 }
 
 fn run(options: Options) -> Result<()> {
@@ -240,16 +234,8 @@ async fn prepare_target(addr: SocketAddr, path_template: &str) -> Result<Target>
     if status != StatusCode::CREATED {
         bail!("POST /session answered {status}: {}", String::from_utf8_lossy(&body));
     }
-    let session: Value = serde_json::from_slice(&body).context("POST /session: invalid JSON")?;
-    let token = session
-        .pointer("/session/token")
-        .and_then(Value::as_str)
-        .ok_or_else(|| anyhow!("POST /session: no session.token in {session}"))?;
-    let user_id = session
-        .pointer("/session/user_id")
-        .and_then(Value::as_i64)
-        .ok_or_else(|| anyhow!("POST /session: no session.user_id in {session}"))?;
-    let token = HeaderValue::from_str(token).context("the session token is not a header value")?;
+    let (token, user_id) = connectycube_bench::session::token_and_user(&body)?;
+    let token = HeaderValue::from_str(&token).context("the session token is not a header value")?;
     let uri: Uri = path_template
         .replace("{id}", &user_id.to_string())
         .parse()

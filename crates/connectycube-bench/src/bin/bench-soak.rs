@@ -84,13 +84,7 @@ impl Options {
 }
 
 fn main() -> std::process::ExitCode {
-    match run(Options::parse()) {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("bench-soak: {error:#}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    connectycube_bench::report::exit("bench-soak", run(Options::parse()))
 }
 
 fn run(options: Options) -> Result<()> {

@@ -60,13 +60,7 @@ const USER_PASSWORD: &str = "footprintpass1";
 const DRIVER_GRACE: Duration = Duration::from_secs(120);
 
 fn main() -> std::process::ExitCode {
-    match run(Options::parse()) {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("bench-footprint: {error:#}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    connectycube_bench::report::exit("bench-footprint", run(Options::parse()))
 }
 
 fn run(options: Options) -> Result<()> {

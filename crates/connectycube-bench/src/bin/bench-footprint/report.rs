@@ -353,7 +353,7 @@ impl Report {
             "Machine: {}. Commit `{}`{}. The emulator on the same machine over HTTPS (its own CA, trusted by each \
 client as an app would: `add_root_certificates_pem`, `NODE_EXTRA_CA_CERTS`, `trustedRootCertificates`), \
 at `https://{}:PORT`{}. \
-The Rust SDK: a release build of `xtask/src/bin/footprint-driver.rs`. The mobile library: `libconnectycube_ffi` as it ships \
+The Rust SDK: a release build of `crates/connectycube-bench/src/bin/footprint-driver.rs`. The mobile library: `libconnectycube_ffi` as it ships \
 (release-size profile) under our Python binding, bytecode cached as an installed package's. Page cache warm (one unmeasured \
 start per client first). Run time {:.0} s.\n",
             self.machine,

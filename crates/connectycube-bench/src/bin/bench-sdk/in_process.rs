@@ -71,22 +71,15 @@ pub async fn prepare(raw: &reqwest::Client, url: &str, emulator_pid: u32) -> Res
     if !status.is_success() {
         bail!("POST /session answered {status}: {}", String::from_utf8_lossy(&body));
     }
-    let session: Value = serde_json::from_slice(&body).context("POST /session: invalid JSON")?;
-    let token = session
-        .pointer("/session/token")
-        .and_then(Value::as_str)
-        .ok_or_else(|| anyhow!("POST /session: no session.token"))?;
-    let user_id = session
-        .pointer("/session/user_id")
-        .and_then(Value::as_u64)
-        .ok_or_else(|| anyhow!("POST /session: no session.user_id"))?;
+    let (token, user_id) = connectycube_bench::session::token_and_user(&body)?;
+    let user_id = u64::try_from(user_id).context("POST /session: a negative user id")?;
     Ok(Target {
         url: url.to_owned(),
         addr: url
             .strip_prefix("http://")
             .and_then(|addr| addr.parse().ok())
             .ok_or_else(|| anyhow!("--url {url} is not http://IP:PORT"))?,
-        token: token.to_owned(),
+        token,
         user_id,
         emulator_pid,
     })

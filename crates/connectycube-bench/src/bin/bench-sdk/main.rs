@@ -130,13 +130,7 @@ impl Client {
 }
 
 fn main() -> std::process::ExitCode {
-    match run(Options::parse()) {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("bench-sdk: {error:#}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    connectycube_bench::report::exit("bench-sdk", run(Options::parse()))
 }
 
 fn run(options: Options) -> Result<()> {
