@@ -166,13 +166,17 @@ fn wanted_clients(args: &[String]) -> impl Fn(&str) -> bool {
     move |name| list.as_ref().is_none_or(|l| l.split(',').any(|n| n.trim() == name))
 }
 
-/// `cargo xtask soak [ARGS]`: a debug emulator and `bench-soak` (debug, as `cargo xtask test`
-/// builds everything else).
-pub fn soak(args: &[String]) -> Result<()> {
+/// `cargo xtask soak [ARGS]`: a debug emulator and `bench-soak` (debug builds, as `cargo xtask
+/// test` builds everything else).
+pub fn soak(args: &[String], after_workspace_tests: bool) -> Result<()> {
     let emulator_binary = util::build_emulator(false)?;
-    // `--workspace`: the features `cargo test --workspace` built the dependencies with, so
-    // inside `cargo xtask test` only this binary compiles.
-    util::cargo(&["build", "--quiet", "--workspace", "--bin", "bench-soak"])?;
+    if after_workspace_tests {
+        // The selection `cargo test --workspace` just built (its test targets are fresh), so
+        // the dependencies keep its features and only this binary compiles.
+        util::cargo(&["build", "--quiet", "--workspace", "--tests", "--bin", "bench-soak"])?;
+    } else {
+        util::cargo(&["build", "--quiet", "-p", "connectycube-bench", "--bin", "bench-soak"])?;
+    }
     let binary = util::target_dir().join("debug").join("bench-soak");
     let emulator = EmulatorProcess::start(&emulator_binary, &[])?;
     util::run(

@@ -27,6 +27,10 @@ mod test_bindings;
 mod toolchain;
 mod util;
 
+#[cfg(test)]
+#[path = "../tests/import_cycles.rs"]
+mod import_cycles;
+
 use anyhow::{Result, bail};
 use clap::{Parser, Subcommand};
 
@@ -123,7 +127,7 @@ fn run(task: Task) -> Result<()> {
             js_compat::run(&util::workspace_root(), &emulator)
         }
         Task::Size => size::run(),
-        Task::Soak(PassOn { args }) => bench::soak(&args),
+        Task::Soak(PassOn { args }) => bench::soak(&args, false),
         Task::BenchEmulator(PassOn { args }) => bench::bench_emulator(&args),
         Task::Bench(PassOn { args }) => bench::bench(&args),
         Task::Footprint(PassOn { args }) => bench::footprint(&args),
@@ -149,7 +153,7 @@ fn test(lint: bool) -> Result<()> {
     let emulator = util::build_emulator(false)?;
     js_compat::run(&util::workspace_root(), &emulator)?;
     util::step("soak: the SDK and the emulator under a mixed load (CONNECTYCUBE_SOAK_SECONDS, default 300)");
-    bench::soak(&[])?;
+    bench::soak(&[], true)?;
     util::step("all tests passed");
     Ok(())
 }

@@ -5,6 +5,9 @@
 //! child::…` and `crate::a::b` / `super::a` paths anywhere outside comments, each resolved to
 //! the deepest file module its path names. Inline `#[cfg(test)]` modules are ignored (their
 //! `super` is the file itself), as are `bin/` files (crate roots of their own).
+//!
+//! Compiled as a unit test of xtask (`#[path]` in main.rs), not as an integration test: see
+//! `autotests` in xtask/Cargo.toml.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -73,9 +76,13 @@ fn graph(src: &Path) -> BTreeMap<String, Vec<String>> {
     graph
 }
 
-/// The text without comments and without the inline test module.
+/// The text without comments and from the first inline `#[cfg(test)] mod … {` on.
 fn code(text: &str) -> String {
-    let text = text.split("#[cfg(test)]").next().unwrap_or_default();
+    let inline_tests = text.match_indices("#[cfg(test)]").find(|(at, attribute)| {
+        let rest = text[at + attribute.len()..].trim_start();
+        rest.starts_with("mod ") && rest.find('{') < rest.find(';').or(Some(usize::MAX))
+    });
+    let text = &text[..inline_tests.map_or(text.len(), |(at, _)| at)];
     text.lines()
         .map(|line| line.split("//").next().unwrap_or_default())
         .collect::<Vec<_>>()
@@ -224,7 +231,10 @@ fn finds_a_planted_cycle() {
     .into_iter()
     .map(|(m, f)| (m, f.to_owned()))
     .collect();
-    let found = paths(&code("use crate::{c, a::{b::X, Y}};\nlet x = super::Z; // crate::c\n"));
+    let found = paths(&code(
+        "use crate::{c, a::{b::X, Y}};\nlet x = super::Z; // crate::c\n#[cfg(test)]\nmod t;\n\
+         #[cfg(test)]\nmod tests {\nuse crate::c;\n}\n",
+    ));
     let resolved: Vec<_> = found
         .iter()
         .filter_map(|p| resolve(&["a".to_owned(), "b".to_owned()], p, &modules))

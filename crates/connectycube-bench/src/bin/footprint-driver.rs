@@ -55,6 +55,9 @@ struct Args {
     sdk: bool,
 }
 
+/// By hand rather than through clap, unlike the other binaries: this program stands in for an
+/// app, and its own code (measured as "the SDK's code and data") and start-up should be the
+/// SDK's, not a CLI parser's.
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         url: String::new(),
