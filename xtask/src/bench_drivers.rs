@@ -6,16 +6,15 @@
 //!
 //! Every driver is built against the RELEASE FFI library (the bench is about release
 //! performance) with the toolchains and the generated code the binding tests use
-//! (`lang/{kotlin,swift,python}.rs`): uniffi output generated from the release library into
+//! (`toolchain/`, `lang/`): uniffi output generated (and patched) from the release library into
 //! `target/bench-drivers/generated/<lang>/`, then
 //!
-//! - `kotlin`: `KotlinDriver.kt`, the generated code (with the redaction patch the tests and the
-//!   Android module get) and `bindings/kotlin/src/main/kotlin` in one
+//! - `kotlin`: `KotlinDriver.kt`, the generated code and `bindings/kotlin/src/main/kotlin` in one
 //!   `kotlinc` call (npm's compiler, Debian's JNA) → `target/bench-drivers/kotlin/driver.jar`,
 //!   run by `java` with `jna.library.path` at the release library;
 //! - `swift`: copies of `bindings/swift` (with the generated sources installed as the tests do)
-//!   and of `crates/connectycube-bench/drivers/SwiftDriver`, built with `swift build -c release` in the Debian trixie
-//!   chroot; each run enters the chroot again (see [`CHROOT_SCRIPT`]);
+//!   and of `crates/connectycube-bench/drivers/SwiftDriver`, built with `swift build -c
+//!   release` in the Debian trixie chroot; each run enters the chroot again (see [`CHROOT_SCRIPT`]);
 //! - `python`: a copy of `bindings/python` with the generated module and the release library in
 //!   the package directory, `python_driver.py` run with it on `PYTHONPATH`.
 //!

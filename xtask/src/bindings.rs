@@ -43,8 +43,7 @@ pub fn generate(library: &Path, lang: &str) -> Result<PathBuf> {
     generate_into(library, lang, util::target_dir().join("bindings").join(lang))
 }
 
-/// Generates bindings for `lang` into `out` (emptied first) and returns it; the Kotlin is
-/// patched (`lang::kotlin::patch_generated`).
+/// Generates bindings for `lang` into `out` (emptied first), patched ([`patch`]); returns `out`.
 pub fn generate_into(library: &Path, lang: &str, out: PathBuf) -> Result<PathBuf> {
     if out.exists() {
         std::fs::remove_dir_all(&out)?;

@@ -1,4 +1,6 @@
-//! One test runner per foreign language: toolchain, build, run against the emulator.
+//! One test runner per foreign language (build, run against the emulator), and what each is
+//! given; the toolchains are in `toolchain/`, the patches of the generated code are applied by
+//! `bindings.rs`.
 
 pub mod kotlin;
 pub mod python;
