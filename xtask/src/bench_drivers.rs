@@ -1,19 +1,20 @@
-//! The `cargo xtask bench` clients `kotlin`, `swift` and `python`: our bindings, each called
-//! through its handwritten idiomatic layer by a driver in `xtask/bench/` that follows the
-//! driver protocol of `bench.rs`.
+//! The drivers xtask builds for the measuring binaries of `crates/connectycube-bench` (they
+//! need the toolchains xtask provisions): the `cargo xtask bench` clients `js` and our bindings
+//! `kotlin`, `swift` and `python`, each called through its handwritten idiomatic layer by a
+//! driver in `crates/connectycube-bench/drivers/` that follows the protocol of `bench-sdk`;
+//! and the `cargo xtask footprint` clients `rust`, `js` and `python`.
 //!
 //! Every driver is built against the RELEASE FFI library (the bench is about release
 //! performance) with the toolchains and the generated code the binding tests use
-//! (`lang/{kotlin,swift,python}.rs`): uniffi output generated from the release library into
+//! (`toolchain/`, `lang/`): uniffi output generated (and patched) from the release library into
 //! `target/bench-drivers/generated/<lang>/`, then
 //!
-//! - `kotlin`: `KotlinDriver.kt`, the generated code (with the redaction patch the tests and the
-//!   Android module get) and `bindings/kotlin/src/main/kotlin` in one
+//! - `kotlin`: `KotlinDriver.kt`, the generated code and `bindings/kotlin/src/main/kotlin` in one
 //!   `kotlinc` call (npm's compiler, Debian's JNA) → `target/bench-drivers/kotlin/driver.jar`,
 //!   run by `java` with `jna.library.path` at the release library;
 //! - `swift`: copies of `bindings/swift` (with the generated sources installed as the tests do)
-//!   and of `xtask/bench/SwiftDriver`, built with `swift build -c release` in the Debian trixie
-//!   chroot; each run enters the chroot again (see [`CHROOT_SCRIPT`]);
+//!   and of `crates/connectycube-bench/drivers/SwiftDriver`, built with `swift build -c
+//!   release` in the Debian trixie chroot; each run enters the chroot again (see [`CHROOT_SCRIPT`]);
 //! - `python`: a copy of `bindings/python` with the generated module and the release library in
 //!   the package directory, `python_driver.py` run with it on `PYTHONPATH`.
 //!
@@ -23,11 +24,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
+use serde_json::{Value, json};
 
-use crate::{bindings, lang, util};
+use crate::{bindings, lang, toolchain, util};
 
 /// The binding clients, in report order.
 pub(crate) const CLIENTS: [&str; 3] = ["kotlin", "swift", "python"];
+/// The driver scripts and sources.
+pub(crate) const DRIVERS: &str = "crates/connectycube-bench/drivers";
 const KOTLIN_MAIN_CLASS: &str = "com.connectycube.bench.KotlinDriverKt";
 const SWIFT_PRODUCT: &str = "SwiftDriver";
 /// Runs `"$@"` in the Swift chroot `$CC_CHROOT` with /proc and the `:`-separated directories
@@ -46,10 +50,52 @@ unset IFS
 exec chroot "$CC_CHROOT" "$@""#;
 
 /// How to run a driver: the protocol's arguments are appended to `args`.
+#[derive(Default)]
 pub(crate) struct Launch {
     pub(crate) program: String,
     pub(crate) args: Vec<String>,
     pub(crate) env: Vec<(String, PathBuf)>,
+    pub(crate) env_remove: Vec<&'static str>,
+}
+
+/// A `--drivers` entry (the `driver` module of `connectycube-bench` reads it): the launch, or
+/// why there is none.
+pub(crate) fn entry(name: &str, binding: bool, launch: Result<Launch>) -> Value {
+    match launch {
+        Ok(l) => json!({"name": name, "program": l.program, "args": l.args, "env": l.env,
+                        "env_remove": l.env_remove, "binding": binding}),
+        Err(error) => {
+            eprintln!("warning: the {name} client cannot be measured: {error:#}");
+            json!({"name": name, "binding": binding, "unavailable": format!("{error:#}")})
+        }
+    }
+}
+
+/// Writes the entries as the `--drivers` file `name` under `target/bench-drivers/`; its path.
+pub(crate) fn write_entries(name: &str, entries: &[Value]) -> Result<PathBuf> {
+    let dir = util::target_dir().join("bench-drivers");
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = dir.join(name);
+    std::fs::write(&path, Value::from(entries.to_vec()).to_string())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(path)
+}
+
+/// The official JS SDK's driver `script` (node, the SDK installed in the cache).
+pub(crate) fn js(script: &str) -> Result<Launch> {
+    let version = Command::new("node")
+        .arg("--version")
+        .output()
+        .context("node is not installed")?;
+    if !version.status.success() {
+        bail!("node --version failed");
+    }
+    Ok(Launch {
+        program: "node".to_owned(),
+        args: vec![path_text(&util::workspace_root().join(DRIVERS).join(script))?],
+        env: vec![("CONNECTYCUBE_JS_SDK_DIR".to_owned(), crate::js_compat::sdk_dir()?)],
+        ..Launch::default()
+    })
 }
 
 /// Builds the release FFI library (shared by every binding driver); its path.
@@ -74,6 +120,59 @@ pub(crate) fn prepare(client: &str, library: &Path) -> Result<Launch> {
     }
 }
 
+/// The `cargo xtask footprint` driver of `client` (`rust`, `js`, `python`); `ca` is the
+/// HTTPS emulator's CA file, trusted as an app would.
+pub(crate) fn footprint(client: &str, ca: &Path) -> Result<Launch> {
+    let dir = util::target_dir().join("footprint");
+    match client {
+        // Built with the other binaries of connectycube-bench (release).
+        "rust" => Ok(Launch {
+            program: path_text(&util::target_dir().join("release").join("footprint-driver"))?,
+            args: vec!["--ca".to_owned(), path_text(ca)?],
+            ..Launch::default()
+        }),
+        "js" => {
+            let mut launch = js("footprint-driver.mjs")?;
+            // How node trusts a private CA: read once at start.
+            launch.env.push(("NODE_EXTRA_CA_CERTS".to_owned(), ca.to_path_buf()));
+            Ok(launch)
+        }
+        "python" => {
+            let python = lang::python::python();
+            lang::python::check_python(&python)?;
+            // The library as it ships (release-size: opt-level z, fat LTO, stripped); the
+            // bindings are generated from the release build, which keeps the symbols
+            // uniffi-bindgen reads (same interface, same checksums).
+            let with_symbols = release_library()?;
+            util::cargo(&["build", "-p", "connectycube-ffi", "--profile", "release-size"])?;
+            let library = util::target_dir()
+                .join("release-size")
+                .join(bindings::library_file_name());
+            let generated = bindings::generate_into(&with_symbols, "python", dir.join("generated").join("python"))?;
+            let package_root = dir.join("python").join("connectycube-python");
+            if package_root.exists() {
+                std::fs::remove_dir_all(&package_root)
+                    .with_context(|| format!("cannot empty {}", package_root.display()))?;
+            }
+            lang::python::copy_tree(&util::workspace_root().join("bindings/python"), &package_root)?;
+            // The generated module loads the library from its own directory.
+            let package = package_root.join("connectycube");
+            lang::python::copy(&generated.join("connectycube_ffi.py"), &package)?;
+            lang::python::copy(&library, &package)?;
+            // Bytecode caching on, even where the environment turns it off: an installed
+            // package starts from its .pyc files, which the unmeasured first run writes.
+            let script = util::workspace_root().join(DRIVERS).join("footprint_driver.py");
+            Ok(Launch {
+                program: python,
+                args: vec![path_text(&script)?, "--ca".to_owned(), path_text(ca)?],
+                env: vec![("PYTHONPATH".to_owned(), package_root)],
+                env_remove: vec!["PYTHONDONTWRITEBYTECODE"],
+            })
+        }
+        other => bail!("no footprint driver for '{other}'"),
+    }
+}
+
 fn library_dir(library: &Path) -> Result<&Path> {
     library.parent().context("the FFI library path has no parent directory")
 }
@@ -85,13 +184,13 @@ fn path_text(path: &Path) -> Result<String> {
 }
 
 fn kotlin(library: &Path, dir: &Path) -> Result<Launch> {
-    lang::kotlin::ensure_java()?;
-    let toolchain = lang::kotlin::toolchain(&util::cache_dir().join("kotlin"))?;
+    toolchain::kotlin::ensure_java()?;
+    let toolchain = toolchain::kotlin::toolchain(&util::cache_dir().join("kotlin"))?;
     let generated = bindings::generate_into(library, "kotlin", dir.join("generated").join("kotlin"))?;
     // kotlinc takes folders: the driver gets one of its own.
     let driver_src = dir.join("kotlin").join("src");
     copy_if_changed(
-        &util::workspace_root().join("xtask/bench/KotlinDriver.kt"),
+        &util::workspace_root().join(DRIVERS).join("KotlinDriver.kt"),
         &driver_src.join("KotlinDriver.kt"),
     )?;
     let sources = vec![
@@ -100,10 +199,10 @@ fn kotlin(library: &Path, dir: &Path) -> Result<Launch> {
         driver_src,
     ];
     let jar = dir.join("kotlin").join("driver.jar");
-    lang::kotlin::compile(&toolchain, &sources, &jar)?;
+    toolchain::kotlin::compile(&toolchain, &sources, &jar)?;
     let mut classpath = vec![jar];
     classpath.extend(toolchain.runtime_classpath());
-    let classpath = lang::kotlin::join_paths(&classpath)?
+    let classpath = toolchain::kotlin::join_paths(&classpath)?
         .into_string()
         .map_err(|_| anyhow::anyhow!("the Kotlin classpath is not UTF-8"))?;
     Ok(Launch {
@@ -115,6 +214,7 @@ fn kotlin(library: &Path, dir: &Path) -> Result<Launch> {
             KOTLIN_MAIN_CLASS.to_owned(),
         ],
         env: Vec::new(),
+        ..Launch::default()
     })
 }
 
@@ -133,11 +233,14 @@ fn python(library: &Path, dir: &Path) -> Result<Launch> {
     lang::python::copy(library, &package)?;
     Ok(Launch {
         program: python,
-        args: vec![path_text(&util::workspace_root().join("xtask/bench/python_driver.py"))?],
+        args: vec![path_text(
+            &util::workspace_root().join(DRIVERS).join("python_driver.py"),
+        )?],
         env: vec![
             ("PYTHONPATH".to_owned(), root),
             ("PYTHONDONTWRITEBYTECODE".to_owned(), PathBuf::from("1")),
         ],
+        ..Launch::default()
     })
 }
 
@@ -149,7 +252,7 @@ fn swift(library: &Path, dir: &Path) -> Result<Launch> {
     if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
         bail!("needs root (the Swift toolchain lives in a Debian trixie chroot)");
     }
-    let chroot = lang::swift::ensure_chroot(&util::cache_dir())?;
+    let chroot = toolchain::swift::ensure_chroot(&util::cache_dir())?;
     let generated = bindings::generate_into(library, "swift", dir.join("generated").join("swift"))?;
     // Copies, written only where changed so SwiftPM rebuilds only what changed: the package
     // in the working tree is left to the binding tests (another build may be using it).
@@ -158,7 +261,10 @@ fn swift(library: &Path, dir: &Path) -> Result<Launch> {
     mirror_tree(&util::workspace_root().join("bindings/swift"), &package)?;
     lang::swift::install_generated(&generated, &package)?;
     let driver_package = swift_dir.join(SWIFT_PRODUCT);
-    mirror_tree(&util::workspace_root().join("xtask/bench/SwiftDriver"), &driver_package)?;
+    mirror_tree(
+        &util::workspace_root().join(DRIVERS).join("SwiftDriver"),
+        &driver_package,
+    )?;
     let scratch = swift_dir.join("build");
 
     let chroot_env = chroot_env(&chroot)?;
@@ -208,6 +314,7 @@ fn swift(library: &Path, dir: &Path) -> Result<Launch> {
             path_text(&binary)?,
         ],
         env: chroot_env,
+        ..Launch::default()
     })
 }
 

@@ -10,7 +10,6 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use serde_json::Value;
 
 const READY_PREFIX: &str = "connectycube-emulator listening on ";
 const CA_PREFIX: &str = "CA certificate: ";
@@ -18,7 +17,6 @@ const READY_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub struct EmulatorProcess {
     child: Child,
-    pub addr: SocketAddr,
     /// `http://HOST:PORT`, or `https://HOST:PORT` when it serves TLS.
     pub url: String,
     /// The CA a client must trust, when it serves TLS with `--generate-tls`.
@@ -50,12 +48,7 @@ impl EmulatorProcess {
             .spawn()
             .with_context(|| format!("cannot start {}", binary.display()))?;
         match read_ready(&mut child, tls_dir.is_some()) {
-            Ok((addr, url, ca_file)) => Ok(Self {
-                child,
-                addr,
-                url,
-                ca_file,
-            }),
+            Ok((_, url, ca_file)) => Ok(Self { child, url, ca_file }),
             Err(error) => {
                 kill(&mut child);
                 Err(error)
@@ -124,34 +117,4 @@ fn kill(child: &mut Child) {
     // Either may fail if it already exited; there is nothing more to do then.
     let _ = child.kill();
     let _ = child.wait();
-}
-
-/// One call of the emulator's control API (`/__emulator/{route}`, `emulator-control.md`) at
-/// `url`: its JSON answer, `Null` when empty; an error on a non-2xx status.
-pub async fn control(
-    client: &reqwest::Client,
-    url: &str,
-    method: reqwest::Method,
-    route: &str,
-    body: Option<Value>,
-) -> Result<Value> {
-    let mut request = client.request(method.clone(), format!("{url}/__emulator/{route}"));
-    if let Some(body) = body {
-        request = request
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body.to_string());
-    }
-    let response = request
-        .send()
-        .await
-        .with_context(|| format!("{method} /__emulator/{route}"))?;
-    let status = response.status();
-    let bytes = response.bytes().await.context("control answer")?;
-    if !status.is_success() {
-        bail!("{method} /__emulator/{route} answered {status}");
-    }
-    if bytes.is_empty() {
-        return Ok(Value::Null);
-    }
-    serde_json::from_slice(&bytes).with_context(|| format!("{method} /__emulator/{route}: invalid JSON"))
 }

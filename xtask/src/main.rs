@@ -17,22 +17,91 @@
 
 mod bench;
 mod bench_drivers;
-mod bench_emulator;
 mod bindings;
 mod emulator_process;
-mod footprint;
 mod js_compat;
 mod lang;
+mod packaging;
 mod size;
-mod soak;
 mod test_bindings;
+mod toolchain;
 mod util;
 
+#[cfg(test)]
+#[path = "../tests/import_cycles.rs"]
+mod import_cycles;
+
 use anyhow::{Result, bail};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Everything beyond `cargo build`")]
+struct Cli {
+    #[command(subcommand)]
+    command: Task,
+}
+
+/// What a measuring command passes on to its binary (which parses and documents it: `--help`).
+#[derive(clap::Args)]
+struct PassOn {
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<String>,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// fmt check, clippy -D warnings, cargo test --workspace, quickstart (also over TLS), binding
+    /// tests, JS SDK compatibility over HTTP and HTTPS, soak (what CI runs)
+    Test {
+        /// Skip fmt and clippy.
+        #[arg(long)]
+        no_lint: bool,
+    },
+    /// Run the emulator in release mode; the arguments go to it, e.g. `--port 8080`
+    #[command(disable_help_flag = true)]
+    Emulator(PassOn),
+    /// Build the FFI library, generate Kotlin/Swift/Python into target/bindings/<lang>/
+    Bindings(Languages),
+    /// Generate, fetch toolchains (cached outside the repo), run each language's tests
+    TestBindings(Languages),
+    /// cargo-ndk → jniLibs → AAR (needs the Android NDK)
+    Android,
+    /// Static libraries → XCFramework (needs Xcode on macOS)
+    Apple {
+        #[arg(long, default_value = "release-size")]
+        profile: String,
+    },
+    /// Run only the official JS SDK against the emulator (HTTP and HTTPS)
+    JsCompat,
+    /// The FFI library's size under the mobile profile, per crate, against size-budget.toml
+    Size,
+    /// The SDK and the emulator under a mixed load with expiries and faults (default 300 s):
+    /// no failed call, no memory growth → target/soak/soak.md (`--help` for the options)
+    #[command(disable_help_flag = true)]
+    Soak(PassOn),
+    /// Measure the emulator: GET /users/{id}, 64 keep-alive connections → target/bench/emulator.json
+    #[command(disable_help_flag = true)]
+    BenchEmulator(PassOn),
+    /// Raw reqwest, the Rust SDK, the JS SDK and the Kotlin/Swift/Python bindings against the
+    /// emulator, then the footprint → target/bench/bench.md (`--help` for the options;
+    /// `--no-footprint` skips the footprint, `--check` fails on a missed target)
+    #[command(disable_help_flag = true)]
+    Bench(PassOn),
+    /// Cold start, threads, resident memory and idle wake-ups: Rust SDK, JS SDK, the FFI library
+    /// via Python, over HTTPS → target/bench/footprint.md (`--help` for the options)
+    #[command(disable_help_flag = true)]
+    Footprint(PassOn),
+}
+
+#[derive(clap::Args)]
+struct Languages {
+    /// kotlin, swift, python (all when absent)
+    #[arg(long, value_delimiter = ',', value_parser = ["kotlin", "swift", "python"])]
+    lang: Vec<String>,
+}
 
 fn main() -> std::process::ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
+    match run(Cli::parse().command) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("xtask: {error:#}");
@@ -41,60 +110,31 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-fn run(args: &[String]) -> Result<()> {
-    let (command, rest) = args.split_first().map_or(("help", &[][..]), |(c, r)| (c.as_str(), r));
-    match command {
-        "test" => test(rest),
-        "emulator" => {
+fn run(task: Task) -> Result<()> {
+    match task {
+        Task::Test { no_lint } => test(!no_lint),
+        Task::Emulator(PassOn { args }) => {
             let mut cargo_args = vec!["run", "--release", "-p", "connectycube-emulator", "--"];
-            cargo_args.extend(rest.iter().map(String::as_str));
+            cargo_args.extend(args.iter().map(String::as_str));
             util::cargo(&cargo_args)
         }
-        "bindings" => bindings::run(rest),
-        "test-bindings" => test_bindings::run(rest),
-        "android" => lang::kotlin::package_android(rest),
-        "apple" => lang::swift::package_apple(rest),
-        "js-compat" => {
+        Task::Bindings(Languages { lang }) => bindings::run(&lang),
+        Task::TestBindings(Languages { lang }) => test_bindings::run(&lang),
+        Task::Android => packaging::android::package_android(),
+        Task::Apple { profile } => packaging::apple::package_apple(&profile),
+        Task::JsCompat => {
             let emulator = util::build_emulator(false)?;
             js_compat::run(&util::workspace_root(), &emulator)
         }
-        "size" => size::run(rest),
-        // `cargo xtask` builds xtask in debug; a debug load generator would measure itself.
-        "bench-emulator" if cfg!(debug_assertions) => util::rerun_in_release("bench-emulator", rest),
-        "bench-emulator" => bench_emulator::run(rest),
-        "bench" => bench::run(rest),
-        "footprint" => footprint::run(rest),
-        "soak" => soak::run(rest),
-        "help" | "--help" | "-h" => {
-            eprintln!("{}", HELP);
-            Ok(())
-        }
-        other => bail!("unknown command '{other}'\n{HELP}"),
+        Task::Size => size::run(),
+        Task::Soak(PassOn { args }) => bench::soak(&args, false),
+        Task::BenchEmulator(PassOn { args }) => bench::bench_emulator(&args),
+        Task::Bench(PassOn { args }) => bench::bench(&args),
+        Task::Footprint(PassOn { args }) => bench::footprint(&args),
     }
 }
 
-const HELP: &str = "usage: cargo xtask <command>
-  test                 fmt check, clippy -D warnings, cargo test --workspace, quickstart, binding tests,
-                       JS SDK compatibility
-                       (--no-lint skips fmt and clippy)
-  emulator [ARGS]      run the emulator in release mode, e.g. `cargo xtask emulator --port 8080`
-  bindings [--lang L]  build the FFI library, generate Kotlin/Swift/Python into target/bindings/<lang>/
-  test-bindings [--lang L]  generate, fetch toolchains (cached outside the repo), run each language's tests
-  android              cargo-ndk → jniLibs → AAR (needs the Android NDK)
-  apple                static libraries → XCFramework (needs Xcode on macOS)
-  js-compat            run only the official JS SDK against the emulator
-  size                 the FFI library's size under the mobile profile, per crate, against size-budget.toml
-  soak [--seconds S]   the SDK and the emulator under a mixed load with expiries and faults (default 300 s):
-                       no failed call, no memory growth → target/soak/soak.md
-  bench-emulator       measure the emulator: GET /users/{id}, 64 keep-alive connections
-  bench [--seconds S]  raw reqwest, the Rust SDK, the JS SDK and the Kotlin/Swift/Python bindings against the
-                       emulator → target/bench/bench.md
-                       (--help for the options; --check fails on a missed target)
-  footprint            cold start, threads, resident memory and idle wake-ups: Rust SDK, JS SDK, the FFI library
-                       via Python, over HTTPS → target/bench/footprint.md (--help for the options)";
-
-fn test(args: &[String]) -> Result<()> {
-    let lint = !args.iter().any(|a| a == "--no-lint");
+fn test(lint: bool) -> Result<()> {
     if lint {
         util::step("cargo fmt --check");
         util::cargo(&["fmt", "--all", "--", "--check"])?;
@@ -113,7 +153,7 @@ fn test(args: &[String]) -> Result<()> {
     let emulator = util::build_emulator(false)?;
     js_compat::run(&util::workspace_root(), &emulator)?;
     util::step("soak: the SDK and the emulator under a mixed load (CONNECTYCUBE_SOAK_SECONDS, default 300)");
-    soak::run(&[])?;
+    bench::soak(&[], true)?;
     util::step("all tests passed");
     Ok(())
 }

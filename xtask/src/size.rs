@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::{bindings, util};
 
-pub fn run(_args: &[String]) -> Result<()> {
+pub fn run() -> Result<()> {
     util::step("building connectycube-ffi (release-size, then size-analysis with symbols)");
     util::cargo(&["build", "-p", "connectycube-ffi", "--profile", "release-size"])?;
     util::cargo(&["build", "-p", "connectycube-ffi", "--profile", "size-analysis"])?;

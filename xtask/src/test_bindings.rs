@@ -3,34 +3,15 @@
 //! starts an emulator over HTTP and one over HTTPS (`--generate-tls`, for the TLS tests), and
 //! runs that language's tests against them.
 
-use std::path::PathBuf;
-
 use anyhow::{Context, Result};
 
 use crate::emulator_process::EmulatorProcess;
-use crate::lang::tls::{TlsEmulator, TlsEndpoint};
+use crate::lang::BindingsContext;
+use crate::lang::tls::TlsEmulator;
 use crate::{bindings, lang, util};
 
-/// What a language's test runner gets.
-pub struct BindingsContext {
-    pub workspace: PathBuf,
-    /// The FFI cdylib (debug build).
-    pub library: PathBuf,
-    /// `target/bindings/<lang>/`, freshly generated.
-    pub generated: PathBuf,
-    /// `http://127.0.0.1:PORT` of an emulator with the default app (id 1, key
-    /// `29WfrNWdvkhmX6V`, secret `SECRETsecret123`).
-    pub emulator_url: String,
-    /// A second emulator, serving HTTPS with a throwaway CA (`target/bindings-build/tls/`).
-    pub tls: TlsEndpoint,
-    /// Tool cache outside the repository (`util::cache_dir()`).
-    pub cache: PathBuf,
-    /// Scratch space for this language's build outputs (`target/bindings-build/<lang>/`).
-    pub build_dir: PathBuf,
-}
-
-pub fn run(args: &[String]) -> Result<()> {
-    let langs = bindings::languages(args)?;
+pub fn run(chosen: &[String]) -> Result<()> {
+    let langs = bindings::languages(chosen);
     let library = bindings::build_library()?;
     let emulator_binary = util::build_emulator(false)?;
     let tls_dir = util::target_dir().join("bindings-build").join("tls");

@@ -9,7 +9,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-use crate::test_bindings::BindingsContext;
+use super::BindingsContext;
 use crate::util;
 
 /// The interpreter; `PYTHON` overrides it.

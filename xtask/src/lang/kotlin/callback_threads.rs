@@ -7,6 +7,11 @@
 //!
 //! Applied to the generated code wherever it goes, by `bindings::generate_into`. Refuses
 //! generated code of another shape (a uniffi upgrade): review this patch then.
+//!
+//! Upstream: mozilla/uniffi-rs#2410 (callbacks into Kotlin from Rust-created threads and their
+//! cost; uniffi's manual only advises attaching such threads, #2133). Remove this patch once the
+//! uniffi version in use keeps callback threads attached itself (a `CallbackThreadInitializer`
+//! in its async template, or the JNI back end of #2672 replacing JNA).
 
 use std::path::Path;
 

@@ -1,7 +1,8 @@
 // `cargo xtask footprint` driver for the official ConnectyCube JS SDK (npm `connectycube` 6.x,
 // node build): cold start, threads, resident memory and idle wake-ups, read from /proc/self.
-// The protocol (arguments and the JSON lines printed) is described in xtask/src/footprint/mod.rs;
-// the Rust driver (xtask/src/bin/footprint-driver.rs) is the reference.
+// The protocol (arguments and the JSON lines printed) is described in
+// crates/connectycube-bench/src/bin/bench-footprint/main.rs; the Rust driver
+// (crates/connectycube-bench/src/bin/footprint-driver.rs) is the reference.
 //
 //   node footprint-driver.mjs --url URL --user-id N [--phase cold|full] [--calls N]
 //                             [--idle-seconds S] [--settle-seconds S] [--no-sdk]
@@ -22,22 +23,16 @@ function nowUs() {
   return Math.round((performance.timeOrigin + performance.now()) * 1000);
 }
 
+// Loaded after `mainUs`, like everything that is not a node built-in.
+const { parseFlags } = await import('./args.mjs');
+
 function parseArgs(argv) {
-  const options = { phase: 'cold', calls: 1000, idleSeconds: 10, settleSeconds: 1, sdk: true };
-  const numeric = new Set(['userId', 'calls', 'idleSeconds', 'settleSeconds']);
-  for (let i = 0; i < argv.length; i += 1) {
-    const flag = argv[i];
-    if (flag === '--no-sdk') {
-      options.sdk = false;
-      continue;
-    }
-    if (!flag.startsWith('--')) throw new Error(`unexpected argument ${flag}`);
-    const key = flag.slice(2).replace(/-([a-z])/g, (_, c) => c.toUpperCase());
-    const value = argv[i + 1];
-    if (value === undefined) throw new Error(`${flag} needs a value`);
-    i += 1;
-    options[key] = numeric.has(key) ? Number(value) : value;
-  }
+  const options = parseFlags(
+    argv,
+    { phase: 'cold', calls: 1000, idleSeconds: 10, settleSeconds: 1, sdk: true },
+    new Set(['userId', 'calls', 'idleSeconds', 'settleSeconds']),
+    { '--no-sdk': (o) => { o.sdk = false; } },
+  );
   if (options.sdk && (!options.url || !Number.isFinite(options.userId))) {
     throw new Error('--url and --user-id are required');
   }

@@ -1,15 +1,15 @@
-//! The figures of `cargo xtask footprint` (`mod.rs`): what the drivers report, the
+//! The figures of `bench-footprint` (`main.rs`): what the drivers report, the
 //! statistics over them, the targets, and the Markdown and JSON written to `target/bench/`.
 
-use std::io::Write;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::options::{Client, Options};
+use connectycube_bench::measure::percentile_of;
+use connectycube_bench::report::{changed_files, git_commit, machine, millis as ms, version};
+
+use crate::options::{Client, Options};
 
 /// Target: the Rust SDK's cold start at most this fraction of the JS SDK's (medians).
 const COLD_START_RATIO_MAX: f64 = 0.5;
@@ -21,17 +21,17 @@ const RSS_ADDED_MAX_KB: i64 = 4 * 1024;
 /// The driver's first line: wall-clock µs of its first statement, of the SDK initialised and
 /// of the first call done.
 #[derive(Debug, Clone, Deserialize)]
-pub(crate) struct FirstCall {
+pub struct FirstCall {
     main_unix_us: u64,
     init_unix_us: u64,
     first_call_unix_us: u64,
-    pub(crate) error: Option<String>,
+    pub error: Option<String>,
 }
 
 /// One `/proc/self` snapshot: `before_init`, `after_library_load` (Python), `after_init`,
 /// `after_first_call`, `after_calls`, `after_idle`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct Point {
+pub struct Point {
     at: String,
     threads: usize,
     rss_kb: Option<u64>,
@@ -50,7 +50,7 @@ pub(crate) struct Point {
 
 /// One thread's context switches over a period (`state`: alive, started or exited in it).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct ThreadSwitches {
+pub struct ThreadSwitches {
     tid: u64,
     name: String,
     main: bool,
@@ -73,13 +73,13 @@ impl ThreadSwitches {
 
 /// The driver's `full` line.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct FullRun {
+pub struct FullRun {
     sdk: bool,
     runtime: String,
     points: Vec<Point>,
     calls: u64,
-    pub(crate) errors: u64,
-    pub(crate) first_error: Option<String>,
+    pub errors: u64,
+    pub first_error: Option<String>,
     #[serde(default)]
     settle_threads: Vec<ThreadSwitches>,
     idle_seconds: f64,
@@ -163,8 +163,8 @@ impl FullRun {
 /// One cold start, ms: as seen from xtask (spawn → the first-call line read) and the driver's
 /// split of it.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct ColdRun {
-    pub(crate) total_ms: f64,
+pub struct ColdRun {
+    pub total_ms: f64,
     /// Spawn → the driver's first statement (the runtime's and the program's own start).
     runtime_ms: f64,
     /// First statement → SDK initialised (loading it included).
@@ -174,7 +174,7 @@ pub(crate) struct ColdRun {
 }
 
 impl ColdRun {
-    pub(crate) fn new(spawned: Instant, received: Instant, spawned_unix_us: u64, first: &FirstCall) -> Self {
+    pub fn new(spawned: Instant, received: Instant, spawned_unix_us: u64, first: &FirstCall) -> Self {
         let ms = |from: u64, to: u64| (to as f64 - from as f64) / 1e3;
         Self {
             total_ms: received.duration_since(spawned).as_secs_f64() * 1e3,
@@ -185,17 +185,17 @@ impl ColdRun {
     }
 }
 
-pub(crate) struct ClientResult {
-    pub(crate) client: Client,
-    pub(crate) setup_error: Option<String>,
-    pub(crate) cold: Vec<ColdRun>,
-    pub(crate) cold_error: Option<String>,
-    pub(crate) full: std::result::Result<FullRun, String>,
-    pub(crate) baseline: std::result::Result<FullRun, String>,
+pub struct ClientResult {
+    pub client: Client,
+    pub setup_error: Option<String>,
+    pub cold: Vec<ColdRun>,
+    pub cold_error: Option<String>,
+    pub full: std::result::Result<FullRun, String>,
+    pub baseline: std::result::Result<FullRun, String>,
 }
 
 impl ClientResult {
-    pub(crate) fn unavailable(client: Client, reason: String) -> Self {
+    pub fn unavailable(client: Client, reason: String) -> Self {
         Self {
             client,
             setup_error: Some(reason.clone()),
@@ -211,19 +211,8 @@ impl ClientResult {
     }
 }
 
-/// Nearest-rank percentile of the values (unsorted), 0 when empty.
-fn percentile(values: impl Iterator<Item = f64>, p: f64) -> f64 {
-    let mut sorted: Vec<f64> = values.collect();
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted.sort_by(f64::total_cmp);
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-pub(crate) fn median_ms(values: impl Iterator<Item = f64>) -> f64 {
-    percentile(values, 50.0)
+pub fn median_ms(values: impl Iterator<Item = f64>) -> f64 {
+    percentile_of(values, 50.0)
 }
 
 struct TargetCheck {
@@ -233,7 +222,7 @@ struct TargetCheck {
     met: bool,
 }
 
-pub(crate) struct Report {
+pub struct Report {
     options: Options,
     results: Vec<ClientResult>,
     elapsed: Duration,
@@ -243,13 +232,24 @@ pub(crate) struct Report {
 }
 
 impl Report {
-    pub(crate) fn new(options: Options, results: Vec<ClientResult>, elapsed: Duration) -> Self {
+    pub fn new(options: Options, results: Vec<ClientResult>, elapsed: Duration) -> Self {
         Self {
             options,
             results,
             elapsed,
-            machine: machine(),
-            commit: commit(),
+            machine: format!(
+                "{}; node {}, {}",
+                machine(),
+                version("node", "--version"),
+                version(
+                    &std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned()),
+                    "--version"
+                )
+            ),
+            commit: (
+                git_commit().unwrap_or_else(|| "unknown (not a git checkout)".to_owned()),
+                changed_files(),
+            ),
         }
     }
 
@@ -257,7 +257,7 @@ impl Report {
         self.results.iter().find(|r| r.client == client)
     }
 
-    pub(crate) fn all_met(&self) -> bool {
+    pub fn all_met(&self) -> bool {
         self.targets().iter().all(|t| t.met)
     }
 
@@ -345,7 +345,7 @@ impl Report {
         checks
     }
 
-    pub(crate) fn markdown(&self) -> String {
+    pub fn markdown(&self) -> String {
         let o = &self.options;
         let mut out = String::new();
         out.push_str("\n## Mobile footprint: `cargo xtask footprint`\n\n");
@@ -353,7 +353,7 @@ impl Report {
             "Machine: {}. Commit `{}`{}. The emulator on the same machine over HTTPS (its own CA, trusted by each \
 client as an app would: `add_root_certificates_pem`, `NODE_EXTRA_CA_CERTS`, `trustedRootCertificates`), \
 at `https://{}:PORT`{}. \
-The Rust SDK: a release build of `xtask/src/bin/footprint-driver.rs`. The mobile library: `libconnectycube_ffi` as it ships \
+The Rust SDK: a release build of `crates/connectycube-bench/src/bin/footprint-driver.rs`. The mobile library: `libconnectycube_ffi` as it ships \
 (release-size profile) under our Python binding, bytecode cached as an installed package's. Page cache warm (one unmeasured \
 start per client first). Run time {:.0} s.\n",
             self.machine,
@@ -400,7 +400,7 @@ The split is the driver's own wall clock (medians): spawn → its first statemen
                 "| {} | {} | {} | {} | {} | {} |\n",
                 result.client.label(),
                 ms(median_ms(runs.iter().map(|r| r.total_ms))),
-                ms(percentile(runs.iter().map(|r| r.total_ms), 90.0)),
+                ms(percentile_of(runs.iter().map(|r| r.total_ms), 90.0)),
                 ms(median_ms(runs.iter().map(|r| r.runtime_ms))),
                 ms(median_ms(runs.iter().map(|r| r.init_ms))),
                 ms(median_ms(runs.iter().map(|r| r.first_call_ms))),
@@ -525,7 +525,7 @@ its measuring thread's own sleep and whatever the runtime does by itself.\n\n\
         out
     }
 
-    pub(crate) fn json(&self) -> Value {
+    pub fn json(&self) -> Value {
         let clients: Vec<Value> = self
             .results
             .iter()
@@ -536,7 +536,7 @@ its measuring thread's own sleep and whatever the runtime does by itself.\n\n\
                     "setup_error": r.setup_error,
                     "cold_start_ms": (!r.cold.is_empty()).then(|| json!({
                         "median": median_ms(r.cold.iter().map(|c| c.total_ms)),
-                        "p90": percentile(r.cold.iter().map(|c| c.total_ms), 90.0),
+                        "p90": percentile_of(r.cold.iter().map(|c| c.total_ms), 90.0),
                         "runs": r.cold,
                     })),
                     "cold_error": r.cold_error,
@@ -616,95 +616,12 @@ fn new_thread_names(result: &ClientResult) -> String {
     }
 }
 
-fn ms(value: f64) -> String {
-    if value >= 100.0 {
-        format!("{value:.0} ms")
-    } else {
-        format!("{value:.1} ms")
-    }
-}
-
 fn kib(value: i64) -> String {
     if value.abs() >= 1024 {
         format!("{:.1} MiB", value as f64 / 1024.0)
     } else {
         format!("{value} KiB")
     }
-}
-
-pub(crate) fn print(markdown: &str) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(markdown.as_bytes())?;
-    out.flush()?;
-    Ok(())
-}
-
-/// CPU, cores, memory, kernel, OS and the runtimes' versions, for the report's first line.
-fn machine() -> String {
-    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let cpu = cpuinfo
-        .lines()
-        .find_map(|l| l.strip_prefix("model name"))
-        .and_then(|rest| rest.split_once(':'))
-        .map_or("unknown CPU".to_owned(), |(_, name)| name.trim().to_owned());
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let memory = std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|m| {
-            let kb: f64 = m
-                .lines()
-                .find_map(|l| l.strip_prefix("MemTotal:"))?
-                .split_whitespace()
-                .next()?
-                .parse()
-                .ok()?;
-            Some(format!("{:.0} GiB", kb / 1024.0 / 1024.0))
-        })
-        .unwrap_or_else(|| "? GiB".to_owned());
-    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").map_or(String::new(), |k| k.trim().to_owned());
-    let os = std::fs::read_to_string("/etc/os-release")
-        .ok()
-        .and_then(|text| {
-            let name = text.lines().find_map(|l| l.strip_prefix("PRETTY_NAME="))?;
-            Some(name.trim_matches('"').to_owned())
-        })
-        .unwrap_or_else(|| "unknown OS".to_owned());
-    let version = |program: &str, arg: &str| {
-        Command::new(program)
-            .arg(arg)
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .map(|o| {
-                let text = if o.stdout.is_empty() { o.stderr } else { o.stdout };
-                String::from_utf8_lossy(&text).trim().to_owned()
-            })
-            .unwrap_or_else(|| format!("{program} ?"))
-    };
-    format!(
-        "{cpu}, {cores} cores, {memory}, Linux {kernel} ({os}); node {}, {}",
-        version("node", "--version"),
-        version(&crate::lang::python::python(), "--version"),
-    )
-}
-
-/// The checked-out commit, and how many tracked files differ from it (others may be editing
-/// the same checkout while this runs).
-fn commit() -> (String, usize) {
-    let git = |args: &[&str]| {
-        Command::new("git")
-            .args(args)
-            .current_dir(crate::util::workspace_root())
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-    };
-    let Some(head) = git(&["rev-parse", "--short", "HEAD"]) else {
-        return ("unknown (not a git checkout)".to_owned(), 0);
-    };
-    let changed = git(&["status", "--porcelain", "--untracked-files=no"]).map_or(0, |s| s.lines().count());
-    (head.trim().to_owned(), changed)
 }
 
 #[cfg(test)]
@@ -714,9 +631,9 @@ mod tests {
     #[test]
     fn percentiles_are_nearest_rank() {
         let values = [5.0, 1.0, 4.0, 2.0, 3.0];
-        assert_eq!(percentile(values.into_iter(), 50.0), 3.0);
-        assert_eq!(percentile(values.into_iter(), 90.0), 5.0);
-        assert_eq!(percentile(std::iter::empty(), 50.0), 0.0);
+        assert_eq!(percentile_of(values.into_iter(), 50.0), 3.0);
+        assert_eq!(percentile_of(values.into_iter(), 90.0), 5.0);
+        assert_eq!(percentile_of(std::iter::empty(), 50.0), 0.0);
     }
 
     #[test]

@@ -1,5 +1,7 @@
-//! `cargo xtask bench-emulator`: throughput and latency of the emulator (release build)
-//! for `GET /users/{id}` over N concurrent HTTP/1.1 keep-alive connections.
+//! `cargo bench -p connectycube-emulator --bench throughput [-- OPTIONS]` (what `cargo xtask
+//! bench-emulator` runs): throughput and latency of the emulator binary (bench profile) for
+//! `GET /users/{id}` over N concurrent HTTP/1.1 keep-alive connections; the table on stdout,
+//! the figures in `target/bench/emulator.json`.
 //!
 //! Target: 64 connections on a 2-core machine sustain ≥ 20,000 requests/s with
 //! p99 < 5 ms. This is a benchmark, not a test: it prints the figures and whether the
@@ -14,10 +16,10 @@
 //! default; the table shows both and the verdict uses the faster one (both are honest
 //! measurements of the same server, they differ only in how much CPU the client takes).
 
-use std::io::Write;
+use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -31,7 +33,9 @@ use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
 use tokio::net::TcpStream;
 
-use crate::emulator_process::EmulatorProcess;
+use clap::Parser;
+use connectycube_bench::measure::{CpuSample, cores, percentile};
+use connectycube_bench::report::{git_commit, step, target_dir};
 
 const TARGET_RPS: f64 = 20_000.0;
 const TARGET_P99_US: u32 = 5_000;
@@ -42,20 +46,38 @@ const PREPARE_TIMEOUT: Duration = Duration::from_secs(10);
 const STOP_GRACE: Duration = Duration::from_secs(10);
 const SESSION_BODY: &str =
     r#"{"application_id":1,"auth_key":"29WfrNWdvkhmX6V","user":{"login":"benchuser","password":"benchpass1"}}"#;
-const USAGE: &str = "usage: cargo xtask bench-emulator [--connections N] [--seconds S] \
-[--warmup S] [--path /users/{id}] [--runtime multi|current|both] [--client-threads N] [--check]";
-
-#[derive(Debug, Clone)]
+/// The emulator's throughput and latency: GET /users/{id} over keep-alive connections.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "throughput")]
 struct Options {
+    #[arg(long, default_value_t = 64)]
     connections: usize,
+    /// Measured seconds per client runtime.
+    #[arg(long, default_value_t = 10.0)]
     seconds: f64,
+    #[arg(long, default_value_t = 2.0)]
     warmup: f64,
     /// Request path; `{id}` is replaced by the benchmark user's id.
+    #[arg(long, default_value = "/users/{id}")]
     path: String,
-    runtimes: Vec<ClientRuntime>,
+    /// The load generator's tokio runtime(s).
+    #[arg(long = "runtime", value_enum, default_value = "both")]
+    runtime: RuntimeChoice,
+    #[arg(long, default_value_t = 2)]
     client_threads: usize,
     /// Fail (exit 1) when a target is missed.
+    #[arg(long)]
     check: bool,
+    /// What `cargo bench` passes to every bench binary.
+    #[arg(long, hide = true)]
+    bench: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum RuntimeChoice {
+    Multi,
+    Current,
+    Both,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,57 +87,75 @@ enum ClientRuntime {
 }
 
 impl Options {
-    fn parse(args: &[String]) -> Result<Self> {
-        let mut options = Self {
-            connections: 64,
-            seconds: 10.0,
-            warmup: 2.0,
-            path: "/users/{id}".to_owned(),
-            runtimes: vec![ClientRuntime::MultiThread, ClientRuntime::CurrentThread],
-            client_threads: 2,
-            check: false,
-        };
-        let mut flags = crate::util::Flags::new(args, USAGE);
-        while let Some(flag) = flags.next_flag() {
-            match flag.as_str() {
-                "--connections" => options.connections = flags.number()?,
-                "--seconds" => options.seconds = flags.number()?,
-                "--warmup" => options.warmup = flags.number()?,
-                "--path" => options.path = flags.value()?,
-                "--client-threads" => options.client_threads = flags.number()?,
-                "--runtime" => {
-                    options.runtimes = match flags.value()?.as_str() {
-                        "multi" => vec![ClientRuntime::MultiThread],
-                        "current" => vec![ClientRuntime::CurrentThread],
-                        "both" => vec![ClientRuntime::MultiThread, ClientRuntime::CurrentThread],
-                        other => bail!("--runtime: expected multi, current or both, got {other}"),
-                    }
-                }
-                "--check" => options.check = true,
-                _ => return Err(flags.unknown()),
-            }
+    fn runtimes(&self) -> Vec<ClientRuntime> {
+        match self.runtime {
+            RuntimeChoice::Multi => vec![ClientRuntime::MultiThread],
+            RuntimeChoice::Current => vec![ClientRuntime::CurrentThread],
+            RuntimeChoice::Both => vec![ClientRuntime::MultiThread, ClientRuntime::CurrentThread],
         }
-        if options.connections == 0 || options.client_threads == 0 {
+    }
+
+    fn validate(&self) -> Result<()> {
+        if self.connections == 0 || self.client_threads == 0 {
             bail!("--connections and --client-threads must be at least 1");
         }
-        let valid_seconds = options.seconds > 0.0 && options.seconds.is_finite();
-        let valid_warmup = options.warmup >= 0.0 && options.warmup.is_finite();
+        let valid_seconds = self.seconds > 0.0 && self.seconds.is_finite();
+        let valid_warmup = self.warmup >= 0.0 && self.warmup.is_finite();
         if !(valid_seconds && valid_warmup) {
             bail!("--seconds must be > 0 and --warmup >= 0");
         }
-        if !options.path.starts_with('/') {
+        if !self.path.starts_with('/') {
             bail!("--path must start with '/'");
         }
-        Ok(options)
+        Ok(())
     }
 }
 
-pub fn run(args: &[String]) -> Result<()> {
-    let options = Options::parse(args)?;
-    crate::util::step("building the emulator (release)");
-    let binary = crate::util::build_emulator(true)?;
-    crate::util::step("starting the emulator");
-    let emulator = EmulatorProcess::start(&binary, &["--log", "warn"])?;
+/// The emulator binary of this package, on a free port; killed on drop.
+struct Emulator {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Emulator {
+    fn start() -> Result<Self> {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_connectycube-emulator"))
+            .args(["--port", "0", "--log", "warn"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+            .context("cannot start the emulator")?;
+        let mut line = String::new();
+        let read = child.stdout.take().map(|out| BufReader::new(out).read_line(&mut line));
+        let addr = line
+            .trim()
+            .strip_prefix("connectycube-emulator listening on http://")
+            .and_then(|addr| addr.trim_end_matches('/').parse().ok());
+        match (read, addr) {
+            (Some(Ok(_)), Some(addr)) => Ok(Self { child, addr }),
+            _ => {
+                let _ = child.kill();
+                bail!("unexpected first line from the emulator: {line:?}")
+            }
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        // It may have exited already; there is nothing more to do then.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn main() -> std::process::ExitCode {
+    connectycube_bench::report::exit("throughput", run(Options::parse()))
+}
+
+fn run(options: Options) -> Result<()> {
+    options.validate()?;
+    let emulator = Emulator::start()?;
     eprintln!("emulator at http://{}", emulator.addr);
 
     // Everything that talks to the emulator happens while `emulator` is alive; its Drop
@@ -127,15 +167,15 @@ pub fn run(args: &[String]) -> Result<()> {
             .context("cannot build the tokio runtime")?;
         let target = control.block_on(prepare_target(emulator.addr, &options.path))?;
         let mut runs = Vec::new();
-        for &runtime in &options.runtimes {
-            crate::util::step(&format!(
+        for runtime in options.runtimes() {
+            step(&format!(
                 "{}: {} connections, {}s warm-up, {}s measured",
                 runtime_label(runtime, options.client_threads),
                 options.connections,
                 options.warmup,
                 options.seconds
             ));
-            runs.push(measure(runtime, &options, &target, emulator.pid())?);
+            runs.push(measure(runtime, &options, &target, emulator.child.id())?);
         }
         // The emulator's own request count must cover every answer the client saw
         // (a guard against measuring something other than the emulator).
@@ -194,16 +234,8 @@ async fn prepare_target(addr: SocketAddr, path_template: &str) -> Result<Target>
     if status != StatusCode::CREATED {
         bail!("POST /session answered {status}: {}", String::from_utf8_lossy(&body));
     }
-    let session: Value = serde_json::from_slice(&body).context("POST /session: invalid JSON")?;
-    let token = session
-        .pointer("/session/token")
-        .and_then(Value::as_str)
-        .ok_or_else(|| anyhow!("POST /session: no session.token in {session}"))?;
-    let user_id = session
-        .pointer("/session/user_id")
-        .and_then(Value::as_i64)
-        .ok_or_else(|| anyhow!("POST /session: no session.user_id in {session}"))?;
-    let token = HeaderValue::from_str(token).context("the session token is not a header value")?;
+    let (token, user_id) = connectycube_bench::session::token_and_user(&body)?;
+    let token = HeaderValue::from_str(&token).context("the session token is not a header value")?;
     let uri: Uri = path_template
         .replace("{id}", &user_id.to_string())
         .parse()
@@ -331,9 +363,9 @@ fn measure(runtime: ClientRuntime, options: &Options, target: &Target, server_pi
         // how the 2 cores were shared, and the emulator's cost per request.
         let sampler = tokio::spawn(async move {
             tokio::time::sleep_until(window.measure_from.into()).await;
-            let before = CpuSample::take(server_pid);
+            let before = (Instant::now(), CpuSample::take(server_pid));
             tokio::time::sleep_until(window.end.into()).await;
-            CpuUse::between(&before, &CpuSample::take(server_pid))
+            CpuUse::between(before, (Instant::now(), CpuSample::take(server_pid)))
         });
         let workers: Vec<_> = (0..options.connections)
             .map(|_| {
@@ -369,24 +401,7 @@ fn measure(runtime: ClientRuntime, options: &Options, target: &Target, server_pi
     Ok(result)
 }
 
-/// Cumulative CPU time (user + system, all threads) of the emulator and of this process.
-struct CpuSample {
-    at: Instant,
-    server: Option<Duration>,
-    client: Option<Duration>,
-}
-
-impl CpuSample {
-    fn take(server_pid: u32) -> Self {
-        Self {
-            at: Instant::now(),
-            server: process_cpu(&format!("/proc/{server_pid}/stat")),
-            client: process_cpu("/proc/self/stat"),
-        }
-    }
-}
-
-/// CPU used between two samples, in cores (1.0 = one core fully busy).
+/// CPU used in a window, in cores (1.0 = one core fully busy).
 #[derive(Clone, Copy)]
 struct CpuUse {
     server_cores: f64,
@@ -394,29 +409,15 @@ struct CpuUse {
 }
 
 impl CpuUse {
-    fn between(before: &CpuSample, after: &CpuSample) -> Option<Self> {
-        let wall = after.at.duration_since(before.at).as_secs_f64();
-        if wall <= 0.0 {
-            return None;
-        }
-        let cores = |a: Option<Duration>, b: Option<Duration>| Some(b?.saturating_sub(a?).as_secs_f64() / wall);
+    fn between(before: (Instant, CpuSample), after: (Instant, CpuSample)) -> Option<Self> {
+        let wall = after.0.duration_since(before.0).as_secs_f64();
+        let spent = after.1.since(before.1);
+        (wall > 0.0).then_some(())?;
         Some(Self {
-            server_cores: cores(before.server, after.server)?,
-            client_cores: cores(before.client, after.client)?,
+            server_cores: spent.emulator?.as_secs_f64() / wall,
+            client_cores: spent.client?.as_secs_f64() / wall,
         })
     }
-}
-
-/// utime + stime from `/proc/PID/stat` (Linux only; `None` elsewhere or on any surprise).
-fn process_cpu(stat_path: &str) -> Option<Duration> {
-    let stat = std::fs::read_to_string(stat_path).ok()?;
-    // The command name (field 2) is in parentheses and may hold spaces: split after it.
-    // Then field 3 (state) is index 0, so utime (14) and stime (15) are 11 and 12.
-    let mut fields = stat.rsplit_once(')')?.1.split_whitespace().skip(11);
-    let utime: u64 = fields.next()?.parse().ok()?;
-    let stime: u64 = fields.next()?.parse().ok()?;
-    // In USER_HZ ticks, which is 100 on every Linux architecture Rust targets.
-    Some(Duration::from_millis((utime + stime) * 10))
 }
 
 /// Per-worker copy of what a request needs (cheap clones of shared bytes).
@@ -602,15 +603,6 @@ fn runtime_label(runtime: ClientRuntime, threads: usize) -> String {
     }
 }
 
-/// Nearest-rank percentile of sorted values.
-fn percentile(sorted: &[u32], p: f64) -> u32 {
-    if sorted.is_empty() {
-        return 0;
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
 fn ms(us: u32) -> String {
     format!("{:.2} ms", f64::from(us) / 1000.0)
 }
@@ -726,7 +718,7 @@ impl<'a> Report<'a> {
     }
 
     fn write_json(&self) -> Result<PathBuf> {
-        let dir = crate::util::workspace_root().join("target").join("bench");
+        let dir = target_dir().join("bench");
         std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let path = dir.join("emulator.json");
         let unix_time = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
@@ -754,21 +746,4 @@ impl<'a> Report<'a> {
         std::fs::write(&path, text + "\n").with_context(|| format!("cannot write {}", path.display()))?;
         Ok(path)
     }
-}
-
-fn cores() -> usize {
-    std::thread::available_parallelism().map_or(1, usize::from)
-}
-
-/// The checked-out commit, for the JSON record (absent outside a git checkout).
-fn git_commit() -> Option<String> {
-    let output = Command::new("git")
-        .args(["rev-parse", "--short", "HEAD"])
-        .current_dir(crate::util::workspace_root())
-        .output()
-        .ok()?;
-    output
-        .status
-        .success()
-        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
 }

@@ -2,13 +2,13 @@
 Python binding (bindings/python over the uniffi-generated module), called with asyncio as an
 app would. Cold start, threads, resident memory and idle wake-ups, read from /proc/self.
 
-The protocol (arguments and the JSON lines printed) is described in xtask/src/footprint/mod.rs;
-the Rust driver (xtask/src/bin/footprint-driver.rs) is the reference.
+The protocol (arguments and the JSON lines printed) is described in crates/connectycube-bench/src/bin/bench-footprint/main.rs;
+the Rust driver (crates/connectycube-bench/src/bin/footprint-driver.rs) is the reference.
 
     python3 footprint_driver.py --url URL --user-id N [--ca PEM_FILE] [--phase cold|full]
                                 [--calls N] [--idle-seconds S] [--settle-seconds S] [--no-sdk]
 
-Run by xtask/src/footprint/mod.rs with PYTHONPATH pointing at a copy of bindings/python whose
+Run by crates/connectycube-bench/src/bin/bench-footprint/main.rs with PYTHONPATH pointing at a copy of bindings/python whose
 package directory holds the generated ``connectycube_ffi.py`` and the release library.
 """
 

@@ -1,7 +1,7 @@
 """`cargo xtask bench` driver for our Python binding: the `connectycube` package (bindings/python)
 over the uniffi-generated module and the release FFI library, called with asyncio as an app would.
 
-The driver protocol is described at the top of xtask/src/bench.rs (xtask/bench/js-driver.mjs is
+The driver protocol is described at the top of crates/connectycube-bench/src/bin/bench-sdk/main.rs (drivers/js-driver.mjs is
 the reference driver): arguments ``--url --token --user-id --scenario --mode --concurrency
 --requests --warmup-requests --seconds --warmup --login-prefix``, one JSON record line on stdout,
 anything else on stderr.

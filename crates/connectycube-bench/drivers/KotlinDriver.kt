@@ -2,7 +2,7 @@
 // (bindings/kotlin/src/main/kotlin) over the uniffi-generated code and the release FFI library,
 // called through its `suspend` functions as an app would.
 //
-// The driver protocol is described at the top of xtask/src/bench.rs (xtask/bench/js-driver.mjs is
+// The driver protocol is described at the top of crates/connectycube-bench/src/bin/bench-sdk/main.rs (drivers/js-driver.mjs is
 // the reference driver): arguments `--url --token --user-id --scenario --mode --concurrency
 // --requests --warmup-requests --seconds --warmup --login-prefix`, one JSON record line on stdout,
 // anything else on stderr.

@@ -1,7 +1,7 @@
 // `cargo xtask bench` driver for our Swift binding: `ConnectyCube()` (the shared instance) and its
 // async methods, as an app would call them.
 //
-// The driver protocol is described at the top of xtask/src/bench.rs (xtask/bench/js-driver.mjs is
+// The driver protocol is described at the top of crates/connectycube-bench/src/bin/bench-sdk/main.rs (drivers/js-driver.mjs is
 // the reference driver): arguments `--url --token --user-id --scenario --mode --concurrency
 // --requests --warmup-requests --seconds --warmup --login-prefix`, one JSON record line on stdout,
 // anything else on stderr.

@@ -1,8 +1,8 @@
-//! `cargo xtask footprint` driver for the Rust SDK: one process, started by xtask, that builds
+//! The `bench-footprint` driver for the Rust SDK: one process, started by `bench-footprint`, that builds
 //! a client, makes its first authenticated call and reports how long each part took; in the
 //! `full` phase it goes on to 1,000 calls and an idle period, counting threads, resident
 //! memory and context switches from `/proc/self` at each point (the protocol is described in
-//! `xtask/src/footprint/mod.rs`).
+//! `src/bin/bench-footprint/main.rs`).
 //!
 //! The SDK runs as the mobile library runs it. `connectycube-ffi` exports its async methods
 //! with `#[uniffi::export(async_runtime = "tokio")]`, which wraps each call's future in
@@ -19,9 +19,10 @@ use std::path::PathBuf;
 use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use connectycube::ConnectyCube;
+use connectycube_bench::measure::{status_field, unix_us};
 use serde_json::{Value, json};
 use uniffi::deps::async_compat::Compat;
 
@@ -54,6 +55,9 @@ struct Args {
     sdk: bool,
 }
 
+/// By hand rather than through clap, unlike the other binaries: this program stands in for an
+/// app, and its own code (measured as "the SDK's code and data") and start-up should be the
+/// SDK's, not a CLI parser's.
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         url: String::new(),
@@ -229,12 +233,6 @@ fn emit(value: &Value) -> Result<(), String> {
         .map_err(|e| format!("cannot write to stdout: {e}"))
 }
 
-fn unix_us() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
-}
-
 /// Threads, VmRSS, VmHWM, the anonymous and file-backed parts of VmRSS, and the resident
 /// pages mapped from this program's file (the SDK's code and data: it is linked in), KiB.
 fn snapshot(at: &str) -> Value {
@@ -269,14 +267,6 @@ fn mapped_rss_kb(path: &str) -> Option<u64> {
         }
     }
     Some(total)
-}
-
-fn status_field(status: &str, name: &str) -> Option<u64> {
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix(name))
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|number| number.parse().ok())
 }
 
 struct ThreadSample {

@@ -1,6 +1,6 @@
 // `cargo xtask bench` driver for the official ConnectyCube JS SDK (npm `connectycube` 6.x, node build).
 //
-// The driver protocol (every driver, whatever its language, follows it; see xtask/src/bench.rs):
+// The driver protocol (every driver, whatever its language, follows it; see crates/connectycube-bench/src/bin/bench-sdk/main.rs):
 //
 //   <driver> --url URL --token T --user-id N --scenario get|session|signup
 //            --mode sequential|throughput --concurrency C
@@ -21,6 +21,8 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
+import { parseFlags } from './args.mjs';
+
 function parseArgs(argv) {
   const options = {
     scenario: 'get',
@@ -32,16 +34,7 @@ function parseArgs(argv) {
     warmup: 1,
     loginPrefix: `js${process.pid}x`,
   };
-  const numeric = new Set(['userId', 'concurrency', 'requests', 'warmupRequests', 'seconds', 'warmup']);
-  for (let i = 0; i < argv.length; i += 1) {
-    const flag = argv[i];
-    if (!flag.startsWith('--')) throw new Error(`unexpected argument ${flag}`);
-    const key = flag.slice(2).replace(/-([a-z])/g, (_, c) => c.toUpperCase());
-    const value = argv[i + 1];
-    if (value === undefined) throw new Error(`${flag} needs a value`);
-    i += 1;
-    options[key] = numeric.has(key) ? Number(value) : value;
-  }
+  parseFlags(argv, options, new Set(['userId', 'concurrency', 'requests', 'warmupRequests', 'seconds', 'warmup']));
   if (!options.url) throw new Error('--url is required');
   return options;
 }

@@ -1,5 +1,6 @@
-//! `cargo xtask soak`: the SDK and the emulator under a mixed load for minutes (issue 5,
-//! item 4): no call may fail, and neither process may keep growing.
+//! `bench-soak`, run by `cargo xtask soak` (and `cargo xtask test`) against an emulator xtask
+//! started (`--url`, `--emulator-pid`): the SDK and the emulator under a mixed load for minutes:
+//! no call may fail, and neither process may keep growing.
 //!
 //! Workers each hold one long-lived SDK client (signed sessions, retained credentials) and
 //! loop over an app's life: sign up, sign in, read the user by id and by login, search by
@@ -13,7 +14,7 @@
 //! Resident memory (`VmRSS`) of this process and of the emulator is sampled every few
 //! seconds. After the warm-up, growth is the mean of the last samples minus the mean of
 //! the first samples after the warm-up; it must stay within [`GROWTH_LIMIT_BYTES`].
-//! Results: a Markdown report on stdout and in `target/soak/soak.md`.
+//! Results: a Markdown report on stderr and in `<--out>/soak.md` (xtask: `target/soak/`).
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -26,8 +27,9 @@ use connectycube::{
 };
 use serde_json::json;
 
-use crate::emulator_process::{self, EmulatorProcess};
-use crate::util;
+use clap::Parser;
+use connectycube_bench::driver;
+use connectycube_bench::measure::rss_bytes;
 
 const DEFAULT_SECONDS: u64 = 300;
 const DEFAULT_WORKERS: usize = 8;
@@ -51,52 +53,46 @@ const AVATAR_PNG: &[u8] = &[
     0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00,
     0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
 ];
-const USAGE: &str =
-    "usage: cargo xtask soak [--seconds S (default 300)] [--warmup S (default S/5)] [--workers N (default 8)]
-  CONNECTYCUBE_SOAK_SECONDS overrides the default duration (cargo xtask test runs the soak)";
-
+/// `cargo xtask soak [OPTIONS]`: the SDK and the emulator under a mixed load with expiries and
+/// faults: no failed call, no memory growth → target/soak/soak.md.
+#[derive(Parser)]
+#[command(name = "bench-soak", override_usage = "cargo xtask soak [OPTIONS]")]
 struct Options {
+    /// The emulator's address.
+    #[arg(long, hide = true)]
+    url: String,
+    /// The emulator's process id, for its memory.
+    #[arg(long, hide = true)]
+    emulator_pid: u32,
+    /// Where soak.md goes.
+    #[arg(long, hide = true, default_value = "target/soak")]
+    out: std::path::PathBuf,
+    /// The soak's length (`cargo xtask test` reads CONNECTYCUBE_SOAK_SECONDS).
+    #[arg(long, env = "CONNECTYCUBE_SOAK_SECONDS", default_value_t = DEFAULT_SECONDS)]
     seconds: u64,
-    warmup: u64,
+    /// Seconds before memory growth counts (default: a fifth of --seconds).
+    #[arg(long)]
+    warmup: Option<u64>,
+    #[arg(long, default_value_t = DEFAULT_WORKERS, value_parser = clap::value_parser!(usize))]
     workers: usize,
 }
 
 impl Options {
-    fn parse(args: &[String]) -> Result<Self> {
-        let default_seconds = match std::env::var("CONNECTYCUBE_SOAK_SECONDS") {
-            Ok(text) => util::parse_number("CONNECTYCUBE_SOAK_SECONDS", &text)?,
-            Err(_) => DEFAULT_SECONDS,
-        };
-        let mut seconds = default_seconds;
-        let mut warmup = None;
-        let mut workers = DEFAULT_WORKERS as u64;
-        let mut flags = util::Flags::new(args, USAGE);
-        while let Some(flag) = flags.next_flag() {
-            match flag.as_str() {
-                "--seconds" => seconds = flags.number()?,
-                "--warmup" => warmup = Some(flags.number()?),
-                "--workers" => workers = flags.number()?,
-                _ => return Err(flags.unknown()),
-            }
-        }
-        let warmup = warmup.unwrap_or(seconds / 5);
-        // Growth compares the first and the last samples after the warm-up: both windows must fit.
-        let measured_min = 2 * WINDOW_SAMPLES as u64 * SAMPLE_EVERY.as_secs();
-        if warmup >= seconds || seconds - warmup < measured_min {
-            bail!("the soak needs at least {measured_min} s after its warm-up\n{USAGE}");
-        }
-        Ok(Self {
-            seconds,
-            warmup,
-            workers: (workers as usize).max(1),
-        })
+    fn warmup(&self) -> u64 {
+        self.warmup.unwrap_or(self.seconds / 5)
     }
 }
 
-pub fn run(args: &[String]) -> Result<()> {
-    let options = Options::parse(args)?;
-    let binary = util::build_emulator(false)?;
-    let emulator = EmulatorProcess::start(&binary, &[])?;
+fn main() -> std::process::ExitCode {
+    connectycube_bench::report::exit("bench-soak", run(Options::parse()))
+}
+
+fn run(options: Options) -> Result<()> {
+    // Growth compares the first and the last samples after the warm-up: both windows must fit.
+    let measured_min = 2 * WINDOW_SAMPLES as u64 * SAMPLE_EVERY.as_secs();
+    if options.warmup() >= options.seconds || options.seconds - options.warmup() < measured_min {
+        bail!("the soak needs at least {measured_min} s after its warm-up");
+    }
     // reqwest for the control calls is built without a TLS provider of its own.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -104,12 +100,11 @@ pub fn run(args: &[String]) -> Result<()> {
         .enable_all()
         .build()
         .context("cannot build the tokio runtime")?;
-    let report = runtime.block_on(soak(&emulator, &options))?;
+    let report = runtime.block_on(soak(&options))?;
     let markdown = report.markdown(&options);
-    let dir = util::target_dir().join("soak");
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    std::fs::write(dir.join("soak.md"), &markdown).context("cannot write soak.md")?;
-    util::step("soak report");
+    std::fs::create_dir_all(&options.out).with_context(|| format!("cannot create {}", options.out.display()))?;
+    std::fs::write(options.out.join("soak.md"), &markdown).context("cannot write soak.md")?;
+    connectycube_bench::report::step("soak report");
     eprintln!("{markdown}");
     report.verdict()
 }
@@ -143,12 +138,12 @@ struct Report {
     post_session: u64,
 }
 
-async fn soak(emulator: &EmulatorProcess, options: &Options) -> Result<Report> {
+async fn soak(options: &Options) -> Result<Report> {
     let control = reqwest::Client::builder()
         .no_proxy()
         .build()
         .context("cannot build the control client")?;
-    let config = emulator_process::control(&control, &emulator.url, reqwest::Method::GET, "config", None).await?;
+    let config = driver::control(&control, &options.url, reqwest::Method::GET, "config", None).await?;
     let app_id = config["app_id"]
         .as_u64()
         .ok_or_else(|| anyhow!("config has no app_id"))?;
@@ -163,7 +158,7 @@ async fn soak(emulator: &EmulatorProcess, options: &Options) -> Result<Report> {
     for worker in 0..options.workers {
         let cc = ConnectyCube::builder(app_id, auth_key.as_str())
             .auth_secret(auth_secret.as_str())
-            .api_endpoint(&emulator.url)
+            .api_endpoint(&options.url)
             .retain_credentials(true)
             .build()
             .map_err(|e| anyhow!("cannot build the SDK client: {e}"))?;
@@ -189,19 +184,19 @@ async fn soak(emulator: &EmulatorProcess, options: &Options) -> Result<Report> {
     }
 
     let chaos = {
-        let (control, url, counters, stop) = (control.clone(), emulator.url.clone(), counters.clone(), stop.clone());
+        let (control, url, counters, stop) = (control.clone(), options.url.clone(), counters.clone(), stop.clone());
         tokio::spawn(async move { chaos(&control, &url, &counters, &stop).await })
     };
 
     let mut samples = Vec::new();
     let end = started + Duration::from_secs(options.seconds);
-    let emulator_status = format!("/proc/{}/status", emulator.pid());
+    let emulator_status = format!("/proc/{}/status", options.emulator_pid);
     while Instant::now() < end {
         tokio::time::sleep(SAMPLE_EVERY.min(end.saturating_duration_since(Instant::now()))).await;
         samples.push(Sample {
             at: started.elapsed(),
-            client_rss: rss_bytes("/proc/self/status")?,
-            emulator_rss: rss_bytes(&emulator_status)?,
+            client_rss: rss("/proc/self/status")?,
+            emulator_rss: rss(&emulator_status)?,
             calls: counters.calls.load(Ordering::Relaxed),
         });
     }
@@ -211,12 +206,12 @@ async fn soak(emulator: &EmulatorProcess, options: &Options) -> Result<Report> {
     }
     chaos.await.context("the chaos task panicked")??;
     let elapsed = started.elapsed();
-    let stats = emulator_process::control(&control, &emulator.url, reqwest::Method::GET, "stats", None).await?;
+    let stats = driver::control(&control, &options.url, reqwest::Method::GET, "stats", None).await?;
     let post_session = stats["requests"]["POST /session"].as_u64().unwrap_or(0);
     let first_errors = first_errors.lock().map(|errors| errors.clone()).unwrap_or_default();
     Ok(Report {
         samples,
-        warmup: Duration::from_secs(options.warmup),
+        warmup: Duration::from_secs(options.warmup()),
         calls: counters.calls.load(Ordering::Relaxed),
         cycles: counters.cycles.load(Ordering::Relaxed),
         errors: counters.errors.load(Ordering::Relaxed),
@@ -303,11 +298,11 @@ async fn chaos(control: &reqwest::Client, url: &str, counters: &Counters, stop: 
         round += 1;
         if round % 5 == 0 {
             let body = json!({ "advance_secs": EXPIRE_ALL_SECS });
-            emulator_process::control(control, url, reqwest::Method::POST, "clock", Some(body)).await?;
+            driver::control(control, url, reqwest::Method::POST, "clock", Some(body)).await?;
             counters.expiries.fetch_add(1, Ordering::Relaxed);
         } else {
             let body = json!({ "path_prefix": "/users/", "method": "GET", "times": 2, "status": 503 });
-            emulator_process::control(control, url, reqwest::Method::POST, "faults", Some(body)).await?;
+            driver::control(control, url, reqwest::Method::POST, "faults", Some(body)).await?;
             counters.faults.fetch_add(1, Ordering::Relaxed);
         }
     }
@@ -315,14 +310,8 @@ async fn chaos(control: &reqwest::Client, url: &str, counters: &Counters, stop: 
 }
 
 /// `VmRSS` of a `/proc/<pid>/status` file, in bytes.
-fn rss_bytes(status_path: &str) -> Result<i64> {
-    let status = std::fs::read_to_string(status_path).with_context(|| format!("cannot read {status_path}"))?;
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<i64>().ok())
-        .map(|kib| kib * 1024)
-        .ok_or_else(|| anyhow!("no VmRSS in {status_path}"))
+fn rss(status_path: &str) -> Result<i64> {
+    rss_bytes(status_path).ok_or_else(|| anyhow!("no VmRSS in {status_path}"))
 }
 
 fn mib(bytes: i64) -> String {
@@ -360,7 +349,9 @@ impl Report {
         let _ = writeln!(
             out,
             "# Soak: {} workers, {:.0} s ({} s warm-up)\n",
-            options.workers, seconds, options.warmup
+            options.workers,
+            seconds,
+            options.warmup()
         );
         let _ = writeln!(
             out,
