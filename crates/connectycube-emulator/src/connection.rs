@@ -1,6 +1,7 @@
 //! One client connection: its timeouts (a request head must arrive in time, an idle
 //! keep-alive connection is closed), and the request bodies a handler did not read,
-//! drained so that the client reads the answer instead of a reset connection.
+//! drained so that the client reads the answer instead of a reset connection; and what a
+//! request carries from its connection to the handlers (its kill switch, its path as sent).
 
 use std::io;
 use std::pin::Pin;
@@ -14,7 +15,16 @@ use http_body_util::BodyExt;
 use hyper::body::{Body, Frame, Incoming, SizeHint};
 use parking_lot::Mutex;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::sync::Notify;
 use tokio::time::Instant;
+
+/// Closes the connection a request arrived on (the `drop` fault).
+#[derive(Clone)]
+pub struct ConnectionKill(pub Arc<Notify>);
+
+/// The request path as sent, before `.json` was taken off.
+#[derive(Clone)]
+pub struct OriginalPath(pub String);
 
 /// A request body left unread is drained up to this much…
 pub const MAX_DRAIN_BYTES: u64 = 64 * 1024 * 1024;

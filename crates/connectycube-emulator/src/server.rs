@@ -18,16 +18,8 @@ use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
 use crate::config::EmulatorConfig;
-use crate::connection::{Activity, AnswerBody, DrainOnDrop, Watched};
+use crate::connection::{Activity, AnswerBody, ConnectionKill, DrainOnDrop, OriginalPath, Watched};
 use crate::state::{App, AppState, ConnectionCounts};
-
-/// Closes the connection a request arrived on (the `drop` fault).
-#[derive(Clone)]
-pub struct ConnectionKill(pub Arc<Notify>);
-
-/// The request path as sent, before `.json` was taken off.
-#[derive(Clone)]
-pub struct OriginalPath(pub String);
 
 /// How long shutdown waits for in-flight requests before closing their connections.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);

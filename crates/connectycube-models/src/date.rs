@@ -117,7 +117,7 @@ pub(crate) mod opt_serde {
 
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<OffsetDateTime>, D::Error> {
         Ok(match Value::deserialize(deserializer)? {
-            Value::String(s) => super::parse_wire_date(&s),
+            Value::String(s) => crate::date::parse_wire_date(&s),
             Value::Number(n) => n.as_i64().and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok()),
             _ => None,
         })

@@ -17,6 +17,7 @@ mod request;
 mod reqwest_transport;
 mod resolve;
 mod tls;
+mod transport;
 
 pub use error::TransportError;
 pub use multipart::{FilePart, MultipartBody, ProgressFn};
@@ -24,20 +25,8 @@ pub use redact::redact_url;
 pub use request::{HttpRequest, HttpResponse, RequestBody};
 pub use reqwest_transport::{DEFAULT_MAX_RESPONSE_BYTES, ReqwestTransport, TransportConfig};
 pub use tls::{SpkiPin, TlsConfigError, TlsOptions};
+#[cfg(feature = "mock")]
+pub use transport::MockTransport;
+pub use transport::Transport;
 
 pub use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
-
-/// Sends one HTTP exchange. Implementations must be cheap to share between tasks and
-/// must stop work promptly when the returned future is dropped (that is how a caller cancels).
-#[cfg_attr(feature = "mock", mockall::automock)]
-#[async_trait::async_trait]
-pub trait Transport: Send + Sync + 'static {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
-
-    /// Whether `send` itself ends with [`TransportError::Timeout`] when the request's
-    /// `timeout` passes. When `false` (the default, the safe answer for a transport that does
-    /// not know) the caller runs a timer of its own around `send`.
-    fn enforces_timeout(&self) -> bool {
-        false
-    }
-}

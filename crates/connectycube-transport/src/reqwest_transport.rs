@@ -10,10 +10,12 @@ use futures_util::stream;
 use http::header::CONTENT_TYPE;
 use rand::Rng;
 
+use crate::error::TransportError;
 use crate::multipart::CHUNK;
+use crate::request::{HttpRequest, HttpResponse, RequestBody};
 use crate::resolve::ThreadResolver;
 use crate::tls::{TlsOptions, client_config, describe};
-use crate::{HttpRequest, HttpResponse, RequestBody, Transport, TransportError};
+use crate::transport::Transport;
 
 /// The default cap on a response body. The largest answer of the API (a page of 100 users
 /// with their custom data) is far below it; a hostile or broken server cannot make the app

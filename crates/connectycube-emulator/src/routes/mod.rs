@@ -16,9 +16,9 @@ use hyper::header::{HeaderName, HeaderValue};
 use hyper::{Method, StatusCode};
 use serde_json::json;
 
+use crate::connection::{ConnectionKill, OriginalPath};
 use crate::error::ApiError;
 use crate::reply::{Reply, SessionExpiry};
-use crate::server::{ConnectionKill, OriginalPath};
 use crate::state::App;
 use crate::timefmt::{expiration_header, http_date};
 

@@ -1,7 +1,8 @@
 //! The deprecated v1 list parameters: `filter[]=<type> <field> <op> <value>` and
 //! `order=<asc|desc> <type> <field>`.
 
-use super::{Order, SearchError};
+use super::paging::Order;
+use super::search::SearchError;
 
 /// Value type of a deprecated v1 `filter[]` (`number`, `string`, `date`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

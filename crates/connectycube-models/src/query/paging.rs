@@ -1,6 +1,9 @@
 //! Pagination (`limit`/`offset`) and sorting (`sort_asc`/`sort_desc`) of the user lists.
 
-use super::{MAX_PER_PAGE, SearchField};
+use super::field::SearchField;
+
+/// Largest page the server serves.
+pub const MAX_PER_PAGE: u32 = 100;
 
 /// 0-based page of a list request: `offset = page * limit()`, `limit = items_per_page` clamped to 1..=100.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use connectycube_models::{Credentials, NewUser, Secret, Session, User, decode_se
 use connectycube_transport::Method;
 use time::OffsetDateTime;
 
-use crate::api::UsersClient;
+use crate::api::users::UsersClient;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::http::request::{ApiRequest, Auth, Need, Repeat};

@@ -9,7 +9,7 @@ use connectycube_models::{
 };
 use connectycube_transport::{FilePart, Method, MultipartBody, ProgressFn};
 
-use crate::api::UsersClient;
+use crate::api::users::UsersClient;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::http::request::{ApiRequest, Auth, Body, Need, Repeat};

@@ -1,0 +1,19 @@
+//! The one seam between the SDK and the network.
+
+use crate::error::TransportError;
+use crate::request::{HttpRequest, HttpResponse};
+
+/// Sends one HTTP exchange. Implementations must be cheap to share between tasks and
+/// must stop work promptly when the returned future is dropped (that is how a caller cancels).
+#[cfg_attr(feature = "mock", mockall::automock)]
+#[async_trait::async_trait]
+pub trait Transport: Send + Sync + 'static {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
+
+    /// Whether `send` itself ends with [`TransportError::Timeout`] when the request's
+    /// `timeout` passes. When `false` (the default, the safe answer for a transport that does
+    /// not know) the caller runs a timer of its own around `send`.
+    fn enforces_timeout(&self) -> bool {
+        false
+    }
+}
