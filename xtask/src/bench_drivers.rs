@@ -7,7 +7,7 @@
 //! (`lang/{kotlin,swift,python}.rs`): uniffi output generated from the release library into
 //! `target/bench-drivers/generated/<lang>/`, then
 //!
-//! - `kotlin`: `KotlinDriver.kt`, the generated code (with the redaction patch the tests and the
+//! - `kotlin`: `KotlinDriver.kt`, the generated code (with the patch the tests and the
 //!   Android module get) and `bindings/kotlin/src/main/kotlin` in one
 //!   `kotlinc` call (npm's compiler, Debian's JNA) → `target/bench-drivers/kotlin/driver.jar`,
 //!   run by `java` with `jna.library.path` at the release library;

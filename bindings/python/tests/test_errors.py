@@ -116,7 +116,7 @@ class ErrorTests(EmulatorTestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(
             result.stdout.splitlines(),
-            ["None", "NotInitialized: ConnectyCube is not initialised: call do_init first"],
+            ["None", "NotInitialized: ConnectyCube is not initialised: call doInit (Kotlin: init, Python: do_init) first"],
         )
 
 

@@ -6,7 +6,8 @@
 
 use proptest::prelude::*;
 
-use crate::records::{ConnectycubeConfig, epoch_millis, from_epoch_millis, without_userinfo};
+use crate::describe::without_userinfo;
+use crate::records::{ConnectycubeConfig, epoch_millis, from_epoch_millis};
 use crate::{
     ConnectyCube, ConnectycubeSession, ConnectycubeSessionManager, get_private_url_for_uid, get_public_url_for_uid,
 };

@@ -9,6 +9,7 @@ uniffi::setup_scaffolding!();
 
 mod callbacks;
 mod client;
+mod describe;
 mod error;
 mod records;
 mod session_manager;

@@ -12,8 +12,10 @@ use time::OffsetDateTime;
 use crate::error::{ConnectycubeError, invalid};
 
 /// A user. Every field has a default, so `ConnectycubeUser()` then setting fields works,
-/// as with the official SDKs. `tags` is comma-joined, as there. `Debug` hides passwords.
+/// as with the official SDKs. `tags` is comma-joined, as there. Prints without passwords
+/// (`describe.rs`).
 #[derive(Clone, Default, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug, Display)]
 pub struct ConnectycubeUser {
     #[uniffi(default = 0)]
     pub id: i32,
@@ -68,21 +70,10 @@ pub struct ConnectycubeUser {
     pub timezone: Option<i32>,
 }
 
-impl std::fmt::Debug for ConnectycubeUser {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ConnectycubeUser")
-            .field("id", &self.id)
-            .field("login", &self.login)
-            .field("email", &self.email)
-            .field("full_name", &self.full_name)
-            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
-            .field("old_password", &self.old_password.as_ref().map(|_| "<redacted>"))
-            .finish_non_exhaustive()
-    }
-}
-
-/// A session. `tokenExpirationDate` is epoch milliseconds. `Debug` hides the token.
+/// A session. `tokenExpirationDate` is epoch milliseconds. Prints without the token
+/// (`describe.rs`).
 #[derive(Clone, Default, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug, Display)]
 pub struct ConnectycubeSession {
     #[uniffi(default = 0)]
     pub id: i32,
@@ -102,20 +93,11 @@ pub struct ConnectycubeSession {
     pub user: Option<ConnectycubeUser>,
 }
 
-impl std::fmt::Debug for ConnectycubeSession {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ConnectycubeSession")
-            .field("id", &self.id)
-            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
-            .field("user_id", &self.user_id)
-            .field("token_expiration_date", &self.token_expiration_date)
-            .finish_non_exhaustive()
-    }
-}
-
 /// Custom endpoints (enterprise servers, a local emulator) and connection settings.
-/// `https://` is added to an API endpoint without a scheme.
+/// `https://` is added to an API endpoint without a scheme. Prints without an endpoint's
+/// `user:password@` and with PEM texts as their number (`describe.rs`).
 #[derive(Clone, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug, Display)]
 pub struct ConnectycubeConfig {
     pub api_endpoint: String,
     #[uniffi(default = "chat.connectycube.com")]
@@ -134,40 +116,6 @@ pub struct ConnectycubeConfig {
     /// The largest answer read, in bytes (default 4 MiB).
     #[uniffi(default = 4194304)]
     pub max_response_bytes: i32,
-}
-
-/// An endpoint may be written with `user:password@` (the SDK refuses it at `doInit`); the
-/// printed form never shows one.
-impl std::fmt::Debug for ConnectycubeConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ConnectycubeConfig")
-            .field("api_endpoint", &without_userinfo(&self.api_endpoint))
-            .field("chat_endpoint", &without_userinfo(&self.chat_endpoint))
-            .field("retain_credentials", &self.retain_credentials)
-            .field("trusted_root_certificates", &self.trusted_root_certificates.len())
-            .field("certificate_pins", &self.certificate_pins)
-            .field("max_response_bytes", &self.max_response_bytes)
-            .finish()
-    }
-}
-
-/// `scheme://user:password@host/…` → `scheme://<redacted>@host/…`. Whatever sits before the
-/// last `@` of the authority is treated as userinfo, as lenient URL parsers do.
-pub(crate) fn without_userinfo(endpoint: &str) -> String {
-    let (scheme, rest) = endpoint.split_once("://").unwrap_or(("", endpoint));
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, path) = rest.split_at(authority_end);
-    match authority.rfind('@') {
-        Some(at) => {
-            let prefix = if scheme.is_empty() {
-                String::new()
-            } else {
-                format!("{scheme}://")
-            };
-            format!("{prefix}<redacted>@{}{path}", &authority[at + 1..])
-        }
-        None => endpoint.to_owned(),
-    }
 }
 
 /// A 0-based page: `offset = page * itemsPerPage`, `limit = itemsPerPage` (1…100).
@@ -540,21 +488,6 @@ mod tests {
             })
             .is_err()
         );
-    }
-
-    #[test]
-    fn debug_hides_passwords_and_tokens() {
-        let user = ConnectycubeUser {
-            password: Some("CANARY-1".into()),
-            old_password: Some("CANARY-2".into()),
-            ..Default::default()
-        };
-        let session = ConnectycubeSession {
-            token: Some("CANARY-3".into()),
-            ..Default::default()
-        };
-        let text = format!("{user:?} {session:?}");
-        assert!(!text.contains("CANARY"), "{text}");
     }
 
     #[test]

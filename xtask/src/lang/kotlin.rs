@@ -11,10 +11,9 @@
 //! `src/androidMain`) and the tests are compiled in ONE `kotlinc` call (each call costs ~5 s
 //! of start-up), skipped when no input changed since the last successful compile.
 //!
-//! The generated records that carry a secret get a redacting `toString()` before they are
-//! compiled or shipped (`kotlin/redaction.rs`), and coroutine wake-ups keep their native
-//! threads attached to the JVM (`kotlin/callback_threads.rs`); `bindings::generate_into`
-//! applies both.
+//! Coroutine wake-ups keep their native threads attached to the JVM
+//! (`kotlin/callback_threads.rs`, applied by `bindings::generate_into`). Records print
+//! through the Rust `Display` uniffi exports, so their `toString()` needs no patch.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -29,12 +28,10 @@ use crate::test_bindings::BindingsContext;
 use crate::{bindings, util};
 
 mod callback_threads;
-mod redaction;
 
-/// The checked patches of the generated Kotlin: redacting `toString()`s, and coroutine
-/// wake-ups without a JVM thread attach each (`callback_threads.rs`).
+/// The checked patch of the generated Kotlin: coroutine wake-ups without a JVM thread
+/// attach each (`callback_threads.rs`).
 pub fn patch_generated(dir: &Path) -> Result<()> {
-    redaction::apply(dir)?;
     callback_threads::apply(dir)
 }
 
