@@ -75,11 +75,17 @@ class ErrorTests(EmulatorTestCase):
             await self.cube.get_users_by_ids([1], sorter=cc.RequestSorter(field_name="login", sort_type="sideways"))
         with self.assertRaises(cc.ConnectycubeError.InvalidArgument):
             await self.cube.get_users(cc.to_param_values({"login[nin]": ["admin"]}))
+        for bad in (1.5, [1, "a"], [True], [2.5]):
+            with self.subTest(bad=bad), self.assertRaises(cc.ConnectycubeError.InvalidArgument) as refused:
+                await self.cube.get_users(cc.to_param_values({"id": bad}))
+            self.assertIn("parameter 'id'", str(refused.exception))
         with self.assertRaises(cc.ConnectycubeError.InvalidArgument):
             self.cube.do_init("not-a-number", "key")
         with self.assertRaises(cc.ConnectycubeError.InvalidArgument):
             self.cube.do_init("1", "key", cc.ConnectycubeConfig(api_endpoint=""))
         self.assertEqual(emulator("GET", "stats")["total"], 0, "nothing was sent")
+        page = await self.cube.get_users(cc.to_param_values({"id": 2.0}))
+        self.assertEqual(page.items, [], "a whole float is a whole number")
 
     async def test_wrong_auth_key_is_a_401_response(self):
         self.cube.do_init("1", "wrong-key", cc.ConnectycubeConfig(api_endpoint=self.url))

@@ -328,7 +328,7 @@ impl ConnectyCube {
         pagination: Option<RequestPagination>,
         sorter: Option<RequestSorter>,
     ) -> Result<PagedUsersResult> {
-        let mut search = UserSearch::from_query_pairs(&param_pairs(params)).map_err(|e| invalid(e.to_string()))?;
+        let mut search = UserSearch::from_query_pairs(&param_pairs(params)?).map_err(|e| invalid(e.to_string()))?;
         if let Some(p) = crate::records::pagination(pagination)? {
             search = search.paginate(p);
         }

@@ -167,14 +167,34 @@ pub struct ConnectycubeFile {
     pub updated_at: Option<String>,
 }
 
-/// A value of a `getUsers(params:)` search parameter.
+/// A value of a `getUsers(params:)` search parameter. Each language turns its own values
+/// into these as they are; which of them a search takes is decided here ([`param_pairs`]).
 #[derive(Clone, Debug, PartialEq, uniffi::Enum)]
 pub enum ParamValue {
-    Str { value: String },
-    Int { value: i64 },
-    Bool { value: bool },
-    StrList { values: Vec<String> },
-    IntList { values: Vec<i64> },
+    Str {
+        value: String,
+    },
+    Int {
+        value: i64,
+    },
+    Bool {
+        value: bool,
+    },
+    StrList {
+        values: Vec<String>,
+    },
+    IntList {
+        values: Vec<i64>,
+    },
+    /// A floating-point number (Kotlin `Double`, Swift `Double`, Python `float`): taken
+    /// when it is a whole number, refused otherwise.
+    Float {
+        value: f64,
+    },
+    /// A list of any values: taken when all are text or all are whole numbers.
+    AnyList {
+        values: Vec<ParamValue>,
+    },
 }
 
 // ---------------------------------------------------------------- conversions
@@ -410,7 +430,12 @@ pub(crate) fn sorter(value: Option<RequestSorter>) -> Result<Option<Sorter>, Con
 }
 
 /// `getUsers(params:)` parameters as query pairs; lists become repeated pairs.
-pub(crate) fn param_pairs(params: HashMap<String, ParamValue>) -> Vec<(String, String)> {
+///
+/// The policy, the same for every language: a value is text, a whole number or a boolean;
+/// a number with a fraction (or NaN, ∞) is refused, naming the parameter, rather than sent
+/// as text the server would read differently (or silently rounded); a list holds only text
+/// or only whole numbers. Whether the field takes that value is the search's to judge next.
+pub(crate) fn param_pairs(params: HashMap<String, ParamValue>) -> Result<Vec<(String, String)>, ConnectycubeError> {
     let mut keys: Vec<_> = params.into_iter().collect();
     keys.sort_by(|a, b| a.0.cmp(&b.0));
     let mut pairs = Vec::new();
@@ -419,11 +444,59 @@ pub(crate) fn param_pairs(params: HashMap<String, ParamValue>) -> Vec<(String, S
             ParamValue::Str { value } => pairs.push((key, value)),
             ParamValue::Int { value } => pairs.push((key, value.to_string())),
             ParamValue::Bool { value } => pairs.push((key, value.to_string())),
+            ParamValue::Float { value } => {
+                let whole = whole_number(&key, value)?;
+                pairs.push((key, whole.to_string()));
+            }
             ParamValue::StrList { values } => pairs.extend(values.into_iter().map(|v| (key.clone(), v))),
             ParamValue::IntList { values } => pairs.extend(values.into_iter().map(|v| (key.clone(), v.to_string()))),
+            ParamValue::AnyList { values } => {
+                let texts = list_texts(&key, values)?;
+                pairs.extend(texts.into_iter().map(|v| (key.clone(), v)));
+            }
         }
     }
-    pairs
+    Ok(pairs)
+}
+
+/// `value` as an integer when it is a whole number that fits one.
+fn whole_number(key: &str, value: f64) -> Result<i64, ConnectycubeError> {
+    // 2^63 is exact in f64; every whole f64 below it in magnitude converts exactly.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    if value.is_finite() && value.fract() == 0.0 && (-LIMIT..LIMIT).contains(&value) {
+        #[allow(
+            clippy::cast_possible_truncation,
+            reason = "whole and within i64 range, checked above"
+        )]
+        Ok(value as i64)
+    } else {
+        Err(invalid(format!(
+            "getUsers parameter '{key}': {value} is not a whole number (a search value is text, a whole number or a boolean)"
+        )))
+    }
+}
+
+/// The texts of a list that holds only text or only whole numbers.
+fn list_texts(key: &str, values: Vec<ParamValue>) -> Result<Vec<String>, ConnectycubeError> {
+    let all_text = values.iter().all(|v| matches!(v, ParamValue::Str { .. }));
+    let all_numbers = values
+        .iter()
+        .all(|v| matches!(v, ParamValue::Int { .. } | ParamValue::Float { .. }));
+    if !all_text && !all_numbers {
+        return Err(invalid(format!(
+            "getUsers parameter '{key}': a list holds only text or only whole numbers"
+        )));
+    }
+    values
+        .into_iter()
+        .map(|value| match value {
+            ParamValue::Int { value } => Ok(value.to_string()),
+            ParamValue::Float { value } => whole_number(key, value).map(|n| n.to_string()),
+            ParamValue::Str { value } => Ok(value),
+            // Neither all text nor all numbers was refused above.
+            _ => Err(invalid(format!("getUsers parameter '{key}': not a list value"))),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -496,7 +569,7 @@ mod tests {
         params.insert("id[in]".to_owned(), ParamValue::IntList { values: vec![1, 2] });
         params.insert("login".to_owned(), ParamValue::Str { value: "x".into() });
         assert_eq!(
-            param_pairs(params),
+            param_pairs(params).unwrap(),
             vec![
                 ("id[in]".to_owned(), "1".to_owned()),
                 ("id[in]".to_owned(), "2".to_owned()),
@@ -544,5 +617,41 @@ mod tests {
             }
         );
         assert!(error.to_string().contains("401"));
+    }
+
+    fn pairs_of(key: &str, value: ParamValue) -> Result<Vec<(String, String)>, ConnectycubeError> {
+        param_pairs(HashMap::from([(key.to_owned(), value)]))
+    }
+
+    /// The one parameter policy every language gets (they pass their values through).
+    #[test]
+    fn whole_numbers_pass_and_fractions_or_mixed_lists_are_refused_by_name() {
+        let pair = |v: &str| vec![("id".to_owned(), v.to_owned())];
+        assert_eq!(pairs_of("id", ParamValue::Float { value: 7.0 }).unwrap(), pair("7"));
+        assert_eq!(pairs_of("id", ParamValue::Float { value: -0.0 }).unwrap(), pair("0"));
+        for bad in [1.5, f64::NAN, f64::INFINITY, 1e19] {
+            let error = pairs_of("id", ParamValue::Float { value: bad }).unwrap_err();
+            assert!(matches!(error, ConnectycubeError::InvalidArgument { .. }), "{bad}");
+            assert!(error.to_string().contains("parameter 'id'"), "{error}");
+        }
+        let list = |values: Vec<ParamValue>| pairs_of("id[in]", ParamValue::AnyList { values });
+        let numbers = list(vec![ParamValue::Int { value: 1 }, ParamValue::Float { value: 2.0 }]).unwrap();
+        assert_eq!(
+            numbers,
+            vec![
+                ("id[in]".to_owned(), "1".to_owned()),
+                ("id[in]".to_owned(), "2".to_owned())
+            ]
+        );
+        assert_eq!(list(vec![]).unwrap(), vec![]);
+        for bad in [
+            vec![ParamValue::Int { value: 1 }, ParamValue::Str { value: "a".into() }],
+            vec![ParamValue::Float { value: 1.5 }],
+            vec![ParamValue::Bool { value: true }],
+            vec![ParamValue::AnyList { values: vec![] }],
+        ] {
+            let error = list(bad.clone()).unwrap_err();
+            assert!(error.to_string().contains("parameter 'id[in]'"), "{bad:?}: {error}");
+        }
     }
 }

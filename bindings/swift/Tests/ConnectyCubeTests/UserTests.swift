@@ -158,6 +158,17 @@ final class UserTests: EmulatorTestCase {
         } catch ConnectycubeError.InvalidArgument(let reason) {
             XCTAssertTrue(reason.contains("unsupported"), reason)
         }
+        // The Rust policy: a whole Double is a number; 1.5 and mixed lists are refused by name.
+        let whole = try await cube.getUsers(params: ["id": Double(users[2].id)])
+        XCTAssertEqual(whole.items.map(\.login), ["zed"])
+        for bad: Any in [1.5, [1, "a"] as [Any]] {
+            do {
+                _ = try await cube.getUsers(params: ["id": bad])
+                XCTFail("\(bad) was taken")
+            } catch ConnectycubeError.InvalidArgument(let reason) {
+                XCTAssertTrue(reason.contains("parameter 'id'"), reason)
+            }
+        }
     }
 
     func testResetPasswordAsync() async throws {
