@@ -41,11 +41,13 @@ try:
         ParamValue,
         RequestPagination,
         RequestSorter,
+        SdkConstant,
         SessionPersistence,
         SessionRestoreHandler,
         UploadProgressListener,
         get_private_url_for_uid,
         get_public_url_for_uid,
+        sdk_constants,
     )
 except ImportError as error:  # pragma: no cover - a packaging mistake, not a runtime path
     raise ImportError(
@@ -75,6 +77,7 @@ __all__ = [
     "RequestFieldType",
     "RequestPagination",
     "RequestSorter",
+    "SdkConstant",
     "SessionPersistence",
     "SessionRestoreHandler",
     "UploadProgressListener",
@@ -82,6 +85,7 @@ __all__ = [
     "get_private_url_for_uid",
     "get_public_url_for_UID",
     "get_public_url_for_uid",
+    "sdk_constants",
     "to_param_values",
 ]
 

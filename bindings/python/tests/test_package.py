@@ -47,7 +47,19 @@ class ConstantsTests(unittest.TestCase):
         self.assertIs(cc.get_private_url_for_UID, cc.get_private_url_for_uid)
         self.assertIs(cc.get_public_url_for_UID, cc.get_public_url_for_uid)
 
+    def test_the_same_constants_as_rust_exports(self):
+        exported = {}
+        for constant in cc.sdk_constants():
+            exported.setdefault(constant.holder, {})[constant.name] = constant.value
+        self.assertEqual(set(exported), {"OrderType", "ConnectycubeProvider", "QueryRule", "RequestFieldType"})
+        for holder, constants in exported.items():
+            declared = {k: v for k, v in vars(getattr(cc, holder)).items() if k.isupper()}
+            self.assertEqual(declared, constants, holder)
+
     def test_error_messages(self):
+        # Words and codes are Rust's (crates/connectycube-ffi/src/error.rs); these check they arrive.
+        self.assertEqual(cc.ConnectycubeError.NotFound(404, []).code(), "not_found")
+        self.assertEqual(cc.ConnectycubeError.InvalidArgument("bad").code(), "invalid_input")
         self.assertEqual(str(cc.ConnectycubeError.Timeout()), "the request timed out")
         self.assertEqual(str(cc.ConnectycubeError.NotFound(404, ["User not found"])), "not found: User not found")
         self.assertEqual(str(cc.ConnectycubeError.InvalidArgument("bad")), "invalid argument: bad")

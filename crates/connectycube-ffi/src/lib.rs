@@ -9,6 +9,7 @@ uniffi::setup_scaffolding!();
 
 mod callbacks;
 mod client;
+mod constants;
 mod describe;
 mod error;
 mod records;
@@ -19,6 +20,7 @@ mod export_properties;
 
 pub use callbacks::{CallbackError, SessionPersistence, SessionRestoreHandler, UploadProgressListener};
 pub use client::{ConnectyCube, get_private_url_for_uid, get_public_url_for_uid};
+pub use constants::{SdkConstant, sdk_constants};
 pub use error::ConnectycubeError;
 pub use records::{
     ConnectycubeConfig, ConnectycubeFile, ConnectycubeSession, ConnectycubeUser, PagedUsersResult, ParamValue,

@@ -8,15 +8,31 @@ import com.connectycube.ParamValue
 import com.connectycube.QueryRule
 import com.connectycube.RequestPagination
 import com.connectycube.RequestSorter
+import com.connectycube.sdkConstants
+import java.lang.reflect.Modifier
 import kotlinx.coroutines.runBlocking
 
 // getUsers(params: Map<String, Any>): Kotlin values reach Rust as they are; what a search
-// takes is the Rust side's one policy (crates/connectycube-ffi/src/records.rs).
+// takes is the Rust side's one policy (crates/connectycube-ffi/src/records.rs). The constant
+// holders match the list Rust exports (crates/connectycube-ffi/src/constants.rs).
 
 fun paramsTests(): List<Pair<String, () -> Any?>> = listOf(
     "getUsers(params: Map<String, Any>) (suspend)" to ::getUsersParamsSuspend,
     "getUsers(params) (callbacks)" to ::getUsersParamsCallbacks,
+    "constants: the same holders, names and values as sdkConstants()" to ::constantsParity,
 )
+
+/** Every constant holder has exactly the constants Rust lists, no more, no fewer. */
+fun constantsParity() {
+    val exported = sdkConstants().groupBy({ it.holder }, { it.name to it.value }).mapValues { it.value.toMap() }
+    assertEquals(setOf("OrderType", "ConnectycubeProvider", "QueryRule", "RequestFieldType"), exported.keys, "holders")
+    for ((holder, constants) in exported) {
+        val declared = Class.forName("com.connectycube.$holder").declaredFields
+            .filter { Modifier.isStatic(it.modifiers) && it.type == String::class.java }
+            .associate { it.name to it.get(null) as String }
+        assertEquals(constants, declared, holder)
+    }
+}
 
 fun getUsersParamsSuspend() = runBlocking {
     val users = searchFixture()
