@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use connectycube::{Credentials, Upload, UserSearch};
+use connectycube::{Credentials, Pagination, Sorter, Upload, UserSearch};
 use parking_lot::RwLock;
 
 use crate::callbacks::{
@@ -17,6 +17,10 @@ use crate::records::{
 };
 
 type Result<T> = std::result::Result<T, ConnectycubeError>;
+/// The paged lookups' arguments and answer, named so each signature reads on one line.
+type Paging = Option<RequestPagination>;
+type Sorting = Option<RequestSorter>;
+type Paged = Result<PagedUsersResult>;
 
 /// The ConnectyCube SDK. `ConnectyCube()` always returns the same shared instance.
 #[derive(uniffi::Object)]
@@ -94,8 +98,13 @@ fn user(user: connectycube::User) -> Result<ConnectycubeUser> {
     ConnectycubeUser::try_from(user)
 }
 
-fn paged(page: connectycube::Page<connectycube::User>) -> Result<PagedUsersResult> {
+fn paged(page: connectycube::Page<connectycube::User>) -> Paged {
     PagedUsersResult::try_from(page)
+}
+
+/// The SDK's page and sorter for a lookup, or the argument refused.
+fn page_and_sort(pagination: Paging, sorter: Sorting) -> Result<(Option<Pagination>, Option<Sorter>)> {
+    Ok((crate::records::pagination(pagination)?, crate::records::sorter(sorter)?))
 }
 
 #[uniffi::export(async_runtime = "tokio")]
@@ -301,38 +310,21 @@ impl ConnectyCube {
 
     /// Users by ids, a page at a time (`pagination`: 0-based page), optionally sorted.
     #[uniffi::method(default(pagination = None, sorter = None))]
-    pub async fn get_users_by_ids(
-        &self,
-        ids: Vec<i32>,
-        pagination: Option<RequestPagination>,
-        sorter: Option<RequestSorter>,
-    ) -> Result<PagedUsersResult> {
+    pub async fn get_users_by_ids(&self, ids: Vec<i32>, pagination: Paging, sorter: Sorting) -> Paged {
         let ids = ids.into_iter().map(|id| id64(id, "id")).collect::<Result<Vec<_>>>()?;
-        let page = self
-            .sdk()?
-            .users()
-            .get_by_ids(
-                &ids,
-                crate::records::pagination(pagination)?,
-                crate::records::sorter(sorter)?,
-            )
-            .await?;
-        paged(page)
+        let (page, sort) = page_and_sort(pagination, sorter)?;
+        paged(self.sdk()?.users().get_by_ids(&ids, page, sort).await?)
     }
 
     /// A free v2 search: `["login": "x"]`, `["id[in]": [1, 2]]`, `["full_name[start_with]": "hunt"]`…
     #[uniffi::method(default(pagination = None, sorter = None))]
-    pub async fn get_users(
-        &self,
-        params: HashMap<String, ParamValue>,
-        pagination: Option<RequestPagination>,
-        sorter: Option<RequestSorter>,
-    ) -> Result<PagedUsersResult> {
+    pub async fn get_users(&self, params: HashMap<String, ParamValue>, pagination: Paging, sorter: Sorting) -> Paged {
         let mut search = UserSearch::from_query_pairs(&param_pairs(params)?).map_err(|e| invalid(e.to_string()))?;
-        if let Some(p) = crate::records::pagination(pagination)? {
+        let (page, sort) = page_and_sort(pagination, sorter)?;
+        if let Some(p) = page {
             search = search.paginate(p);
         }
-        if let Some(s) = crate::records::sorter(sorter)? {
+        if let Some(s) = sort {
             search = search.sort(s);
         }
         paged(self.sdk()?.users().search(search).await?)
@@ -340,43 +332,17 @@ impl ConnectyCube {
 
     /// Users whose full name starts with `fullName` (at least 4 characters).
     #[uniffi::method(default(pagination = None, sorter = None))]
-    pub async fn get_users_by_full_name(
-        &self,
-        full_name: String,
-        pagination: Option<RequestPagination>,
-        sorter: Option<RequestSorter>,
-    ) -> Result<PagedUsersResult> {
-        let page = self
-            .sdk()?
-            .users()
-            .get_by_full_name(
-                &full_name,
-                crate::records::pagination(pagination)?,
-                crate::records::sorter(sorter)?,
-            )
-            .await?;
-        paged(page)
+    pub async fn get_users_by_full_name(&self, full_name: String, pagination: Paging, sorter: Sorting) -> Paged {
+        let (page, sort) = page_and_sort(pagination, sorter)?;
+        paged(self.sdk()?.users().get_by_full_name(&full_name, page, sort).await?)
     }
 
     /// Users having any of the tags.
     #[uniffi::method(default(pagination = None, sorter = None))]
-    pub async fn get_users_by_tags(
-        &self,
-        tags: Vec<String>,
-        pagination: Option<RequestPagination>,
-        sorter: Option<RequestSorter>,
-    ) -> Result<PagedUsersResult> {
+    pub async fn get_users_by_tags(&self, tags: Vec<String>, pagination: Paging, sorter: Sorting) -> Paged {
         let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
-        let page = self
-            .sdk()?
-            .users()
-            .get_by_tags(
-                &tags,
-                crate::records::pagination(pagination)?,
-                crate::records::sorter(sorter)?,
-            )
-            .await?;
-        paged(page)
+        let (page, sort) = page_and_sort(pagination, sorter)?;
+        paged(self.sdk()?.users().get_by_tags(&tags, page, sort).await?)
     }
 
     /// The user with this login (`NotFound` when none).

@@ -11,112 +11,88 @@ use std::fmt::{self, Display, Formatter};
 use crate::records::{ConnectycubeConfig, ConnectycubeSession, ConnectycubeUser};
 
 /// `Name(a=1, b=null)`.
-fn record(f: &mut Formatter<'_>, name: &str, fields: &[(&str, &dyn Display)]) -> fmt::Result {
+fn record(f: &mut Formatter<'_>, name: &str, fields: &[(&str, String)]) -> fmt::Result {
     write!(f, "{name}(")?;
     for (i, (field, value)) in fields.iter().enumerate() {
         let separator = if i == 0 { "" } else { ", " };
-        write!(f, "{separator}{field}={value}")?;
+        write!(f, "{separator}{}={value}", camel_case(field))?;
     }
     f.write_str(")")
 }
 
-/// An optional value: itself, or `null`.
-struct Opt<'a, T>(&'a Option<T>);
-
-impl<T: Display> Display for Opt<'_, T> {
-    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            Some(value) => value.fmt(f),
-            None => f.write_str("null"),
-        }
+/// `face_book_id` → `faceBookId`: the name uniffi gives the field in Kotlin and Swift (and
+/// the official SDKs' spelling).
+fn camel_case(field: &str) -> String {
+    let mut words = field.split('_');
+    let mut name = words.next().unwrap_or_default().to_owned();
+    for word in words {
+        let mut chars = word.chars();
+        name.extend(chars.next().map(|c| c.to_ascii_uppercase()));
+        name.push_str(chars.as_str());
     }
+    name
+}
+
+/// A value as it is.
+fn plain(value: &impl Display) -> String {
+    value.to_string()
+}
+
+/// An optional value: itself, or `null`.
+fn opt(value: &Option<impl Display>) -> String {
+    value.as_ref().map_or_else(|| "null".to_owned(), ToString::to_string)
 }
 
 /// A secret: `<redacted>` when set, `null` when not.
-struct Secret<'a>(&'a Option<String>);
-
-impl Display for Secret<'_> {
-    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.0.is_some() { "<redacted>" } else { "null" })
-    }
+fn secret(value: &Option<String>) -> String {
+    (if value.is_some() { "<redacted>" } else { "null" }).to_owned()
 }
 
-/// A list: `[a, b]`.
-struct List<'a>(&'a [String]);
-
-impl Display for List<'_> {
-    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        write!(f, "[{}]", self.0.join(", "))
-    }
+/// An endpoint without its `user:password@`.
+fn endpoint(value: &str) -> String {
+    without_userinfo(value)
 }
 
-impl Display for ConnectycubeUser {
-    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        record(
-            f,
-            "ConnectycubeUser",
-            &[
-                ("id", &self.id),
-                ("createdAt", &Opt(&self.created_at)),
-                ("updatedAt", &Opt(&self.updated_at)),
-                ("fullName", &Opt(&self.full_name)),
-                ("email", &Opt(&self.email)),
-                ("login", &Opt(&self.login)),
-                ("phone", &Opt(&self.phone)),
-                ("website", &Opt(&self.website)),
-                ("isGuest", &self.is_guest),
-                ("lastRequestAt", &Opt(&self.last_request_at)),
-                ("externalId", &Opt(&self.external_id)),
-                ("externalUserId", &Opt(&self.external_user_id)),
-                ("twitterId", &Opt(&self.twitter_id)),
-                ("faceBookId", &Opt(&self.face_book_id)),
-                ("blobId", &Opt(&self.blob_id)),
-                ("tags", &Opt(&self.tags)),
-                ("password", &Secret(&self.password)),
-                ("oldPassword", &Secret(&self.old_password)),
-                ("customData", &Opt(&self.custom_data)),
-                ("avatar", &Opt(&self.avatar)),
-                ("timezone", &Opt(&self.timezone)),
-            ],
-        )
-    }
+/// PEM texts: only their number.
+fn count(values: &[String]) -> String {
+    values.len().to_string()
 }
 
-impl Display for ConnectycubeSession {
-    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        record(
-            f,
-            "ConnectycubeSession",
-            &[
-                ("id", &self.id),
-                ("createdAt", &Opt(&self.created_at)),
-                ("updatedAt", &Opt(&self.updated_at)),
-                ("token", &Secret(&self.token)),
-                ("applicationId", &Opt(&self.application_id)),
-                ("userId", &Opt(&self.user_id)),
-                ("tokenExpirationDate", &Opt(&self.token_expiration_date)),
-                ("user", &Opt(&self.user)),
-            ],
-        )
-    }
+/// `[a, b]`.
+fn list(values: &[String]) -> String {
+    format!("[{}]", values.join(", "))
 }
 
-impl Display for ConnectycubeConfig {
-    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        record(
-            f,
-            "ConnectycubeConfig",
-            &[
-                ("apiEndpoint", &without_userinfo(&self.api_endpoint)),
-                ("chatEndpoint", &without_userinfo(&self.chat_endpoint)),
-                ("retainCredentials", &self.retain_credentials),
-                ("trustedRootCertificates", &self.trusted_root_certificates.len()),
-                ("certificatePins", &List(&self.certificate_pins)),
-                ("maxResponseBytes", &self.max_response_bytes),
-            ],
-        )
-    }
+/// `impl Display` printing each field, in declaration order, through the function named.
+macro_rules! described {
+    ($record:ident { $($field:ident: $shown:ident),* $(,)? }) => {
+        impl Display for $record {
+            fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+                record(f, stringify!($record), &[$((stringify!($field), $shown(&self.$field))),*])
+            }
+        }
+    };
 }
+
+#[rustfmt::skip] // one line per record's fields reads better than one per field
+described!(ConnectycubeUser {
+    id: plain, created_at: opt, updated_at: opt, full_name: opt, email: opt, login: opt, phone: opt,
+    website: opt, is_guest: plain, last_request_at: opt, external_id: opt, external_user_id: opt,
+    twitter_id: opt, face_book_id: opt, blob_id: opt, tags: opt, password: secret, old_password: secret,
+    custom_data: opt, avatar: opt, timezone: opt,
+});
+
+#[rustfmt::skip]
+described!(ConnectycubeSession {
+    id: plain, created_at: opt, updated_at: opt, token: secret, application_id: opt, user_id: opt,
+    token_expiration_date: opt, user: opt,
+});
+
+#[rustfmt::skip]
+described!(ConnectycubeConfig {
+    api_endpoint: endpoint, chat_endpoint: endpoint, retain_credentials: plain,
+    trusted_root_certificates: count, certificate_pins: list, max_response_bytes: plain,
+});
 
 /// `Debug` prints what `Display` prints: a Rust log and a Python `repr()` or Swift
 /// `debugDescription` show the same redacted text.

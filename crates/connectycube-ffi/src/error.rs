@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 #[uniffi::export(Display)]
 pub enum ConnectycubeError {
     /// The server answered with an error status (400, 401 on sign-in, 429, 5xx…).
-    #[error("the server answered {http_status_code}{}", joined(errors))]
+    #[error("the server answered {http_status_code}{}{}", colon(errors), errors.join("; "))]
     Response {
         http_status_code: i32,
         errors: Vec<String>,
@@ -24,13 +24,13 @@ pub enum ConnectycubeError {
     #[error("the session expired and could not be renewed; sign in again")]
     SessionExpired,
     /// 403, e.g. "Forbidden. Need user." for a write with an application session.
-    #[error("forbidden{}", joined(errors))]
+    #[error("forbidden{}{}", colon(errors), errors.join("; "))]
     Forbidden { http_status_code: i32, errors: Vec<String> },
     /// 404, or a lookup that found nobody.
-    #[error("not found{}", joined(errors))]
+    #[error("not found{}{}", colon(errors), errors.join("; "))]
     NotFound { http_status_code: i32, errors: Vec<String> },
     /// 422: the server refused the input; `field_errors` maps a field to its messages.
-    #[error("validation failed{}", joined(errors))]
+    #[error("validation failed{}{}", colon(errors), errors.join("; "))]
     Validation {
         http_status_code: i32,
         errors: Vec<String>,
@@ -70,13 +70,9 @@ pub enum ConnectycubeError {
     Cancelled,
 }
 
-/// `: a; b`, or nothing when the server gave no message.
-fn joined(messages: &[String]) -> String {
-    if messages.is_empty() {
-        String::new()
-    } else {
-        format!(": {}", messages.join("; "))
-    }
+/// The `": "` before the server's messages, when it gave any.
+fn colon(messages: &[String]) -> &'static str {
+    if messages.is_empty() { "" } else { ": " }
 }
 
 #[uniffi::export]
