@@ -29,16 +29,17 @@ async fn answers_map_to_their_variants_and_codes() {
         "{wrong:?}"
     );
     assert_eq!(wrong.code(), "api");
-    assert!(
-        wrong.message().starts_with("the server answered 401"),
-        "{}",
-        wrong.message()
-    );
+    if let ConnectycubeError::Response { errors, .. } = &wrong {
+        assert_eq!(
+            wrong.message(),
+            format!("the server answered 401: {}", errors.join("; "))
+        );
+    }
     assert_no_canary(&wrong);
 
     let taken = turn.cube.sign_up(user("victim", CANARY)).await.unwrap_err();
     assert!(
-        matches!(&taken, ConnectycubeError::Validation { http_status_code: 422, errors, .. } if !errors.is_empty()),
+        matches!(&taken, ConnectycubeError::Validation { http_status_code: 422, errors, .. } if errors == &["login must be unique"]),
         "{taken:?}"
     );
     assert_eq!(taken.code(), "validation");
@@ -48,7 +49,13 @@ async fn answers_map_to_their_variants_and_codes() {
     let body = json!({"errors": {"email": ["has already been taken"], "login": ["is reserved"]}});
     let rule = json!({"path_prefix": "/users", "method": "POST", "status": 422, "body": body, "times": 1});
     turn.control("POST", "faults", Some(rule)).await;
-    match turn.cube.sign_up(user("reserved", PASSWORD)).await.unwrap_err() {
+    let reserved = turn.cube.sign_up(user("reserved", PASSWORD)).await.unwrap_err();
+    assert!(
+        reserved.message().starts_with("validation failed"),
+        "{}",
+        reserved.message()
+    );
+    match reserved {
         ConnectycubeError::Validation { field_errors, .. } => {
             assert_eq!(field_errors["email"], ["has already been taken"]);
             assert_eq!(field_errors["login"], ["is reserved"]);
@@ -227,6 +234,39 @@ async fn an_unreachable_server_is_a_network_error() {
         .do_init("1".into(), key, Some(config(&format!("http://{closed}"))))
         .unwrap();
     let error = turn.cube.create_session(None).await.unwrap_err();
-    assert!(matches!(error, ConnectycubeError::Network { .. }), "{error:?}");
+    assert!(
+        matches!(&error, ConnectycubeError::Network { reason } if !reason.is_empty()),
+        "{error:?}"
+    );
     assert_eq!(error.code(), "network");
+}
+
+#[tokio::test]
+async fn a_wrong_auth_key_is_a_401_and_a_user_write_without_a_session_is_session_expired() {
+    let turn = Turn::start().await;
+    let update = ConnectycubeUser {
+        full_name: Some("Nobody".into()),
+        ..Default::default()
+    };
+    let no_session = turn.cube.update_user(update).await.unwrap_err();
+    assert_eq!(no_session, ConnectycubeError::SessionExpired);
+    assert_eq!(
+        no_session.message(),
+        "the session expired and could not be renewed; sign in again"
+    );
+
+    turn.cube
+        .do_init("1".into(), "wrong-key".into(), Some(config(turn.emulator.url())))
+        .unwrap();
+    let refused = turn.cube.create_session(None).await.unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            ConnectycubeError::Response {
+                http_status_code: 401,
+                ..
+            }
+        ),
+        "{refused:?}"
+    );
 }

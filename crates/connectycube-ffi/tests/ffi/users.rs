@@ -88,6 +88,16 @@ async fn lookups_by_each_key() {
         created.id
     );
     assert_eq!(cube.get_user_by_twitter_id("tw-1".into()).await.unwrap().id, created.id);
+    let by_id = cube.get_user_by_id(424_242).await.unwrap_err();
+    assert!(
+        matches!(&by_id, ConnectycubeError::NotFound { http_status_code: 404, errors } if errors == &["User not found"]),
+        "{by_id:?}"
+    );
+    let by_email = cube.get_user_by_email("nobody@example.com".into()).await;
+    assert!(
+        matches!(by_email, Err(ConnectycubeError::NotFound { .. })),
+        "{by_email:?}"
+    );
     let missing = cube.get_user_by_login("nobody".into()).await.unwrap_err();
     assert!(
         matches!(
@@ -193,7 +203,23 @@ async fn searches_with_pages_sorters_and_the_parameter_policy() {
         sort_type: "sideways".into(),
         field_type: None,
     });
-    assert!(turn.cube.get_users_by_ids(ids, None, sideways).await.is_err());
+    let refused = turn.cube.get_users_by_ids(ids, None, sideways).await;
+    assert!(
+        matches!(refused, Err(ConnectycubeError::InvalidArgument { .. })),
+        "{refused:?}"
+    );
+    // A v2 rule the search refuses (a stand-alone field cannot be excluded).
+    let nin = params(vec![(
+        "login[nin]",
+        ParamValue::StrList {
+            values: vec!["admin".into()],
+        },
+    )]);
+    let refused = turn.cube.get_users(nin, None, None).await;
+    assert!(
+        matches!(refused, Err(ConnectycubeError::InvalidArgument { .. })),
+        "{refused:?}"
+    );
     assert_eq!(turn.requests().await, before, "refused before anything was sent");
 }
 
