@@ -79,6 +79,27 @@ async fn answers_map_to_their_variants_and_codes() {
         "the session expired and could not be renewed; sign in again"
     );
 
+    // Another user's account, refused by the server itself.
+    let mut other = user("other", PASSWORD);
+    other.external_id = Some("ext-other".into());
+    turn.cube.sign_up(other).await.unwrap();
+    turn.cube.create_session(Some(user("victim", PASSWORD))).await.unwrap();
+    let theirs = turn
+        .cube
+        .delete_user_by_external_id("ext-other".into())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            theirs,
+            ConnectycubeError::Forbidden {
+                http_status_code: 403,
+                ..
+            }
+        ),
+        "{theirs:?}"
+    );
+
     let rule = json!({"path_prefix": "/users", "method": "GET", "status": 403, "body": {"errors": ["Forbidden. Need user."]}, "times": 1});
     turn.control("POST", "faults", Some(rule)).await;
     let forbidden = turn.cube.get_user_by_login("victim".into()).await.unwrap_err();
@@ -166,6 +187,7 @@ async fn init_and_arguments_are_refused_before_anything_is_sent() {
     let refusals = [
         turn.cube.do_init("not-a-number".into(), key(), None).unwrap_err(),
         turn.cube.do_init("1".into(), key(), Some(config(""))).unwrap_err(),
+        turn.cube.do_init("1".into(), key(), Some(config(" "))).unwrap_err(),
         turn.cube
             .do_init("1".into(), key(), Some(config(&format!("https://user:{CANARY}@host"))))
             .unwrap_err(),
@@ -189,9 +211,9 @@ async fn init_and_arguments_are_refused_before_anything_is_sent() {
         assert_no_canary(error);
     }
     assert!(
-        refusals[2].message().contains("user:password@"),
+        refusals[3].message().contains("user:password@"),
         "{}",
-        refusals[2].message()
+        refusals[3].message()
     );
 
     turn.cube
@@ -202,7 +224,11 @@ async fn init_and_arguments_are_refused_before_anything_is_sent() {
         matches!(&short_login, ConnectycubeError::InvalidArgument { reason } if reason.contains("login")),
         "{short_login:?}"
     );
-    assert!(turn.cube.sign_up(user("shortpass", "short")).await.is_err());
+    let short = turn.cube.sign_up(user("shortpass", "123")).await.unwrap_err();
+    assert!(
+        matches!(&short, ConnectycubeError::InvalidArgument { reason } if reason.contains("password")),
+        "{short:?}"
+    );
     assert!(
         turn.cube
             .create_session(Some(ConnectycubeUser {
@@ -218,7 +244,11 @@ async fn init_and_arguments_are_refused_before_anything_is_sent() {
             .await
             .is_err()
     );
-    assert!(turn.cube.get_user_by_id(-1).await.is_err());
+    let negative = turn.cube.get_user_by_id(-1).await;
+    assert!(
+        matches!(negative, Err(ConnectycubeError::InvalidArgument { .. })),
+        "{negative:?}"
+    );
     assert_eq!(turn.requests().await, 0, "nothing was sent");
 }
 

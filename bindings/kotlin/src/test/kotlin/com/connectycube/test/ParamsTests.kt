@@ -20,7 +20,17 @@ fun paramsTests(): List<Pair<String, () -> Any?>> = listOf(
     "getUsers(params: Map<String, Any>) (suspend)" to ::getUsersParamsSuspend,
     "getUsers(params) (callbacks)" to ::getUsersParamsCallbacks,
     "constants: the same holders, names and values as sdkConstants()" to ::constantsParity,
+    "errors: toString() and code() are the Rust side's" to ::errorWordsFromRust,
 )
+
+/** Each variant's mapping is checked in Rust (tests/ffi/errors.rs); this checks Kotlin gets it. */
+fun errorWordsFromRust() {
+    val error = ConnectycubeException.NotFound(404, listOf("User not found"))
+    assertEquals("not found: User not found", error.toString(), "toString")
+    assertEquals("not found: User not found", error.message(), "message()")
+    assertEquals("not_found", error.code(), "code")
+    assertEquals("invalid_input", ConnectycubeException.InvalidArgument("bad").code(), "code")
+}
 
 /** Every constant holder has exactly the constants Rust lists, no more, no fewer. */
 fun constantsParity() {

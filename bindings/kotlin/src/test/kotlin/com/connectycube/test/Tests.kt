@@ -56,7 +56,6 @@ fun allTests(): List<Pair<String, () -> Any?>> = listOf(
     "delete user (callbacks)" to ::deleteUserCallbacks,
     "typed error: wrong password 401 (suspend)" to ::wrongPasswordSuspend,
     "typed error: wrong password 401 (callbacks)" to ::wrongPasswordCallbacks,
-    "typed errors: not found, forbidden, invalid argument" to ::otherErrors,
     "coroutine cancellation: withTimeout(200) under a 5 s delay" to ::cancellation,
     "callback form: cancelling the Job delivers nothing" to ::callbackJobCancel,
     "20 concurrent calls on an expired session: one renewal" to ::concurrentRenewal,
@@ -558,36 +557,6 @@ fun wrongPasswordCallbacks() {
     }
     // errorCallback receives `Exception`; the typed error is one `is` away.
     assertTrue(error is ConnectycubeException.Response && error.httpStatusCode == 401) { "got $error" }
-}
-
-fun otherErrors() = runBlocking {
-    // Another user's account: 403.
-    ConnectyCube.signUp(ConnectycubeUser(login = "other", password = PASSWORD, externalId = "ext-other"))
-    val me = newUser()
-    ConnectyCube.createSession(ConnectycubeUser(login = me.login, password = PASSWORD))
-    val forbidden = assertThrows<ConnectycubeException.Forbidden> { ConnectyCube.deleteUserByExternalId("ext-other") }
-    assertEquals(403, forbidden.httpStatusCode, "forbidden status")
-    // User-only calls on an application session: the SDK answers SessionExpired (sign in first).
-    initSdk()
-    ConnectyCube.createSession()
-    assertThrows<ConnectycubeException.SessionExpired> { ConnectyCube.updateUser(ConnectycubeUser(fullName = "x")) }
-    // Refused before sending.
-    assertThrows<ConnectycubeException.InvalidArgument> { ConnectyCube.getUserById(-1) }
-    assertThrows<ConnectycubeException.InvalidArgument> { ConnectyCube.init("not-a-number", AUTH_KEY) }
-    assertThrows<ConnectycubeException.InvalidArgument> {
-        ConnectyCube.init(APP_ID, AUTH_KEY, ConnectycubeConfig(apiEndpoint = " "))
-    }
-    // A too-short password is refused by the SDK before sending;
-    val short = assertThrows<ConnectycubeException.InvalidArgument> {
-        ConnectyCube.signUp(ConnectycubeUser(login = "shorty", password = "123"))
-    }
-    assertTrue("password" in short.reason) { "reason: ${short.reason}" }
-    // a taken login by the server: 422.
-    val taken = assertThrows<ConnectycubeException.Validation> {
-        ConnectyCube.signUp(ConnectycubeUser(login = "other", password = PASSWORD))
-    }
-    assertEquals(422, taken.httpStatusCode, "validation status")
-    assertTrue(taken.errors.any { "unique" in it }) { "errors: ${taken.errors}" }
 }
 
 // ------------------------------------------------------------------ cancellation, concurrency
