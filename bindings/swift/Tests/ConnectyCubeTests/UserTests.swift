@@ -40,25 +40,6 @@ final class UserTests: EmulatorTestCase {
         XCTAssertEqual(created.tags, "iphone,apple")
     }
 
-    func testSignUpValidationAsync() async throws {
-        // Refused by the SDK before anything is sent…
-        do {
-            _ = try await signUp("ab")
-            XCTFail("a too-short login must be refused")
-        } catch ConnectycubeError.InvalidArgument(let reason) {
-            XCTAssertTrue(reason.contains("login"), reason)
-        }
-        // …and by the server.
-        _ = try await signUp("marvin18")
-        do {
-            _ = try await signUp("marvin18")
-            XCTFail("a taken login must be refused")
-        } catch let ConnectycubeError.Validation(httpStatusCode, errors, fieldErrors) {
-            XCTAssertEqual(httpStatusCode, 422)
-            XCTAssertFalse(errors.isEmpty && fieldErrors.isEmpty)
-        }
-    }
-
     func testUpdateAndChangePasswordAsync() async throws {
         _ = try await signedIn("marvin18")
         var update = ConnectycubeUser()

@@ -1,7 +1,6 @@
 package com.connectycube.test
 
 import com.connectycube.ConnectyCube
-import com.connectycube.ConnectycubeConfig
 import com.connectycube.ConnectycubeException
 import com.connectycube.ConnectycubeFile
 import com.connectycube.ConnectycubeProvider
