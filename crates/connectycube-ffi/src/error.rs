@@ -154,10 +154,12 @@ impl From<connectycube::Error> for ConnectycubeError {
             E::InvalidInput(reason) => Self::InvalidArgument { reason },
             E::Cancelled => Self::Cancelled,
             // `connectycube::Error` is `#[non_exhaustive]`, so Rust demands this arm; every
-            // variant of today is matched above, and `every_core_variant_is_mapped` (tests)
-            // fails when the core gains one. Until it is mapped, an unknown error keeps its
-            // status and words: an answer stays an answer, anything else is reported as
-            // not delivered (retryable), never as a decode error.
+            // variant of today is matched above. A new core variant fails the tests: it is
+            // missing from their list (`every_core_variant_is_mapped` reads the core's
+            // source), and once listed, its code is not the core's while it lands here
+            // (`codes_are_the_cores_and_messages_its_words`). Meanwhile it keeps its status
+            // and words: an answer stays an answer, anything else is reported as not
+            // delivered, never as a decode error.
             unknown => match unknown.status() {
                 Some(status) => Self::Response {
                     http_status_code: i32::from(status),
