@@ -21,6 +21,9 @@ type Result<T> = std::result::Result<T, ConnectycubeError>;
 type Paging = Option<RequestPagination>;
 type Sorting = Option<RequestSorter>;
 type Paged = Result<PagedUsersResult>;
+/// What the session-creating and the (deprecated) signing-in calls answer.
+type NewSession = Result<ConnectycubeSession>;
+type SignedIn = Result<ConnectycubeUser>;
 
 /// The ConnectyCube SDK. `ConnectyCube()` always returns the same shared instance.
 #[derive(uniffi::Object)]
@@ -47,6 +50,16 @@ pub(crate) fn shared() -> Arc<ConnectyCube> {
 impl ConnectyCube {
     pub(crate) fn sdk(&self) -> Result<connectycube::ConnectyCube> {
         self.client.read().clone().ok_or(ConnectycubeError::NotInitialized)
+    }
+
+    /// A session for these credentials (`createSession…`).
+    async fn open_session(&self, credentials: Credentials) -> NewSession {
+        ConnectycubeSession::try_from(self.sdk()?.auth().create_session(Some(credentials)).await?)
+    }
+
+    /// These credentials signed in on the current session (`signIn…`).
+    async fn sign_in_with(&self, credentials: Credentials) -> SignedIn {
+        user(self.sdk()?.auth().sign_in(credentials).await?)
     }
 
     fn init(
@@ -173,34 +186,20 @@ impl ConnectyCube {
         access_token: String,
         access_token_secret: Option<String>,
     ) -> Result<ConnectycubeSession> {
-        let credentials = social(&social_provider, access_token, access_token_secret)?;
-        ConnectycubeSession::try_from(self.sdk()?.auth().create_session(Some(credentials)).await?)
+        self.open_session(social(&social_provider, access_token, access_token_secret)?)
+            .await
     }
 
     /// A session signed in with a Firebase phone-auth ID token.
-    pub async fn create_session_using_firebase_phone(
-        &self,
-        project_id: String,
-        access_token: String,
-    ) -> Result<ConnectycubeSession> {
-        let credentials = Credentials::FirebasePhone {
-            project_id,
-            access_token: access_token.into(),
-        };
-        ConnectycubeSession::try_from(self.sdk()?.auth().create_session(Some(credentials)).await?)
+    pub async fn create_session_using_firebase_phone(&self, project_id: String, access_token: String) -> NewSession {
+        self.open_session(firebase(FirebaseKind::Phone, project_id, access_token))
+            .await
     }
 
     /// A session signed in with a Firebase email (or Google) ID token.
-    pub async fn create_session_using_firebase_email(
-        &self,
-        project_id: String,
-        access_token: String,
-    ) -> Result<ConnectycubeSession> {
-        let credentials = Credentials::FirebaseEmail {
-            project_id,
-            access_token: access_token.into(),
-        };
-        ConnectycubeSession::try_from(self.sdk()?.auth().create_session(Some(credentials)).await?)
+    pub async fn create_session_using_firebase_email(&self, project_id: String, access_token: String) -> NewSession {
+        self.open_session(firebase(FirebaseKind::Email, project_id, access_token))
+            .await
     }
 
     /// The session as the server sees it.
@@ -229,7 +228,7 @@ impl ConnectyCube {
 
     /// Signs a user in on the current session (deprecated upstream: prefer `createSession(user:)`).
     pub async fn sign_in(&self, user: ConnectycubeUser) -> Result<ConnectycubeUser> {
-        crate::client::user(self.sdk()?.auth().sign_in(credentials_from_user(&user)?).await?)
+        self.sign_in_with(credentials_from_user(&user)?).await
     }
 
     /// Signs in with Facebook or Twitter on the current session (deprecated upstream).
@@ -240,34 +239,20 @@ impl ConnectyCube {
         access_token: String,
         access_token_secret: Option<String>,
     ) -> Result<ConnectycubeUser> {
-        let credentials = social(&social_provider, access_token, access_token_secret)?;
-        crate::client::user(self.sdk()?.auth().sign_in(credentials).await?)
+        self.sign_in_with(social(&social_provider, access_token, access_token_secret)?)
+            .await
     }
 
     /// Signs in with a Firebase phone token on the current session (deprecated upstream).
-    pub async fn sign_in_using_firebase_phone(
-        &self,
-        project_id: String,
-        access_token: String,
-    ) -> Result<ConnectycubeUser> {
-        let credentials = Credentials::FirebasePhone {
-            project_id,
-            access_token: access_token.into(),
-        };
-        crate::client::user(self.sdk()?.auth().sign_in(credentials).await?)
+    pub async fn sign_in_using_firebase_phone(&self, project_id: String, access_token: String) -> SignedIn {
+        self.sign_in_with(firebase(FirebaseKind::Phone, project_id, access_token))
+            .await
     }
 
     /// Signs in with a Firebase email token on the current session (deprecated upstream).
-    pub async fn sign_in_using_firebase_email(
-        &self,
-        project_id: String,
-        access_token: String,
-    ) -> Result<ConnectycubeUser> {
-        let credentials = Credentials::FirebaseEmail {
-            project_id,
-            access_token: access_token.into(),
-        };
-        crate::client::user(self.sdk()?.auth().sign_in(credentials).await?)
+    pub async fn sign_in_using_firebase_email(&self, project_id: String, access_token: String) -> SignedIn {
+        self.sign_in_with(firebase(FirebaseKind::Email, project_id, access_token))
+            .await
     }
 
     /// Signs the user out; the session continues as an application session (deprecated
@@ -396,6 +381,27 @@ impl ConnectyCube {
             });
         }
         ConnectycubeFile::try_from(sdk.storage().upload(upload).await?)
+    }
+}
+
+#[derive(Clone, Copy)]
+enum FirebaseKind {
+    Phone,
+    Email,
+}
+
+/// Firebase credentials: a phone-auth or an email (or Google) ID token of the project.
+fn firebase(kind: FirebaseKind, project_id: String, access_token: String) -> Credentials {
+    let access_token = access_token.into();
+    match kind {
+        FirebaseKind::Phone => Credentials::FirebasePhone {
+            project_id,
+            access_token,
+        },
+        FirebaseKind::Email => Credentials::FirebaseEmail {
+            project_id,
+            access_token,
+        },
     }
 }
 
