@@ -9,7 +9,8 @@
 //! (`toolchain/`, `lang/`): uniffi output generated (and patched) from the release library into
 //! `target/bench-drivers/generated/<lang>/`, then
 //!
-//! - `kotlin`: `KotlinDriver.kt`, the generated code and `bindings/kotlin/src/main/kotlin` in one
+//! - `kotlin`: `KotlinDriver.kt`, the generated code (with the patch the tests and the
+//!   Android module get) and `bindings/kotlin/src/main/kotlin` in one
 //!   `kotlinc` call (npm's compiler, Debian's JNA) → `target/bench-drivers/kotlin/driver.jar`,
 //!   run by `java` with `jna.library.path` at the release library;
 //! - `swift`: copies of `bindings/swift` (with the generated sources installed as the tests do)

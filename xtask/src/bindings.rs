@@ -84,11 +84,8 @@ pub fn generate_into(library: &Path, lang: &str, out: PathBuf) -> Result<PathBuf
 /// its module names the upstream issue and when to remove it.
 fn patch(lang: &str, out: &Path) -> Result<()> {
     match lang {
-        "kotlin" => {
-            kotlin::redaction::apply(out)?;
-            // uniffi-rs#2410: JNA attaches and detaches a wake-up's native thread per call.
-            kotlin::callback_threads::apply(out)
-        }
+        // uniffi-rs#2410: JNA attaches and detaches a wake-up's native thread per call.
+        "kotlin" => kotlin::callback_threads::apply(out),
         // uniffi-rs#2771: a cancelled Task does not drop its Rust future.
         "swift" => {
             let file = out.join("ConnectyCube.swift");

@@ -41,11 +41,13 @@ try:
         ParamValue,
         RequestPagination,
         RequestSorter,
+        SdkConstant,
         SessionPersistence,
         SessionRestoreHandler,
         UploadProgressListener,
         get_private_url_for_uid,
         get_public_url_for_uid,
+        sdk_constants,
     )
 except ImportError as error:  # pragma: no cover - a packaging mistake, not a runtime path
     raise ImportError(
@@ -75,6 +77,7 @@ __all__ = [
     "RequestFieldType",
     "RequestPagination",
     "RequestSorter",
+    "SdkConstant",
     "SessionPersistence",
     "SessionRestoreHandler",
     "UploadProgressListener",
@@ -82,6 +85,7 @@ __all__ = [
     "get_private_url_for_uid",
     "get_public_url_for_UID",
     "get_public_url_for_uid",
+    "sdk_constants",
     "to_param_values",
 ]
 
@@ -91,86 +95,10 @@ get_private_url_for_UID = get_private_url_for_uid
 get_public_url_for_UID = get_public_url_for_uid
 
 
-def _error_message(error: Exception) -> str:
-    """The human message of a ``ConnectycubeError``, as the Rust core words it.
-
-    The generated exception classes stringify as their fields, and as ``""`` for the
-    variants without any (``SessionExpired``): ``print(error)`` should say what happened.
-    """
-    variant = type(error).__name__
-    reason = getattr(error, "reason", None)
-    errors = "; ".join(getattr(error, "errors", None) or [])
-    messages = {
-        "Response": f"the server answered {getattr(error, 'http_status_code', '?')}: {errors}",
-        "SessionExpired": "the session expired and could not be renewed; sign in again",
-        "Forbidden": f"forbidden: {errors}",
-        "NotFound": f"not found: {errors}",
-        "Validation": f"validation failed: {errors}",
-        "Network": f"network error: {reason}",
-        "Tls": f"TLS error: {reason}",
-        "RequestTooLarge": f"the request is too large for the server: {reason}",
-        "ResponseTooLarge": f"the server's answer is larger than the {getattr(error, 'limit_bytes', '?')}-byte limit",
-        "Timeout": "the request timed out",
-        "Decode": f"could not decode the server's answer: {reason}",
-        "InvalidArgument": f"invalid argument: {reason}",
-        "NotInitialized": "ConnectyCube is not initialised: call do_init first",
-        "Cancelled": "the request was cancelled",
-    }
-    return messages.get(variant) or Exception.__str__(error)
-
-
-# Every variant class inherits __str__ from the base (none defines its own).
-ConnectycubeError.__str__ = _error_message  # type: ignore[method-assign]
-
-
-def _redacted(fields):
-    """A ``__str__``/``__repr__`` that shows these fields as ``<redacted>`` when set."""
-
-    def describe(self):
-        parts = []
-        for name, value in vars(self).items():
-            shown = "<redacted>" if name in fields and value is not None else repr(value)
-            parts.append(f"{name}={shown}")
-        return f"{type(self).__name__}({', '.join(parts)})"
-
-    return describe
-
-
-def _without_userinfo(endpoint: str) -> str:
-    """``scheme://user:password@host/…`` → ``scheme://<redacted>@host/…``, as the Rust core
-    prints it: whatever sits before the last ``@`` of the authority is userinfo."""
-    scheme, separator, rest = endpoint.partition("://")
-    if not separator:
-        scheme, rest = "", endpoint
-    ends = [i for i in (rest.find(c) for c in "/?#") if i >= 0]
-    authority_end = min(ends) if ends else len(rest)
-    authority, path = rest[:authority_end], rest[authority_end:]
-    at = authority.rfind("@")
-    if at < 0:
-        return endpoint
-    prefix = f"{scheme}://" if scheme else ""
-    return f"{prefix}<redacted>@{authority[at + 1:]}{path}"
-
-
-def _describe_config(self) -> str:
-    """An endpoint may carry ``user:password@`` (``do_init`` refuses it, but the config may be
-    logged first); PEM texts are long and say nothing in a log, so only their number shows."""
-    parts = []
-    for name, value in vars(self).items():
-        if name in ("api_endpoint", "chat_endpoint") and isinstance(value, str):
-            shown = repr(_without_userinfo(value))
-        elif name == "trusted_root_certificates" and value is not None:
-            shown = str(len(value))
-        else:
-            shown = repr(value)
-        parts.append(f"{name}={shown}")
-    return f"{type(self).__name__}({', '.join(parts)})"
-
-
-# Secrets never show in logs: the generated records print every field, passwords and tokens too.
-ConnectycubeUser.__str__ = ConnectycubeUser.__repr__ = _redacted({"password", "old_password"})  # type: ignore[method-assign]
-ConnectycubeSession.__str__ = ConnectycubeSession.__repr__ = _redacted({"token"})  # type: ignore[method-assign]
-ConnectycubeConfig.__str__ = ConnectycubeConfig.__repr__ = _describe_config  # type: ignore[method-assign]
+# What an error says is decided in Rust (the exported ``message()``); the generated
+# exception classes would print their fields, and nothing for ``SessionExpired``. Records
+# print through their exported Rust ``Display``/``Debug``, which never show a secret.
+ConnectycubeError.__str__ = lambda self: self.message()  # type: ignore[method-assign]
 
 
 class ProgressCallback(UploadProgressListener):

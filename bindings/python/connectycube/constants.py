@@ -2,7 +2,8 @@
 
 uniffi exports no constants, and the FFI takes these values as plain strings, so they are
 plain classes of ``str`` attributes: ``RequestSorter(field_name="login",
-sort_type=OrderType.ASC)``.
+sort_type=OrderType.ASC)``. The Rust side lists them once (``sdk_constants()``); a test
+checks these classes hold exactly that list, as each language's tests do.
 """
 
 __all__ = ["OrderType", "ConnectycubeProvider", "QueryRule", "RequestFieldType"]

@@ -8,6 +8,7 @@ __all__ = ["to_param_values"]
 
 
 def _param_value(key: str, value: Any) -> ParamValue:
+    """The value as it is; which values a search takes is decided in Rust, for every language."""
     if isinstance(value, ParamValue):
         return value
     # bool before int: True is an int in Python.
@@ -15,6 +16,8 @@ def _param_value(key: str, value: Any) -> ParamValue:
         return ParamValue.BOOL(value)
     if isinstance(value, int):
         return ParamValue.INT(value)
+    if isinstance(value, float):
+        return ParamValue.FLOAT(value)
     if isinstance(value, str):
         return ParamValue.STR(value)
     if isinstance(value, (list, tuple, set, frozenset)):
@@ -24,19 +27,21 @@ def _param_value(key: str, value: Any) -> ParamValue:
             return ParamValue.INT_LIST(items)
         if all(isinstance(v, str) for v in items):
             return ParamValue.STR_LIST(items)
-        raise TypeError(f"parameter {key!r}: a list must hold only ints or only strings, got {items!r}")
+        return ParamValue.ANY_LIST([_param_value(key, v) for v in items])
     raise TypeError(f"parameter {key!r}: unsupported value {value!r} ({type(value).__name__})")
 
 
 def to_param_values(params: Optional[Mapping[str, Any]] = None, **more: Any) -> Dict[str, ParamValue]:
     """Turns plain values into the ``ParamValue`` map of ``get_users``.
 
-    ``str``, ``int``, ``bool`` and lists (or tuples, sets) of ints or of strings are
-    accepted; ``ParamValue`` values pass through. Keyword arguments add plain keys::
+    ``str``, ``int``, ``float``, ``bool`` and lists (or tuples, sets) of them are passed
+    on; ``ParamValue`` values pass through. Keyword arguments add plain keys::
 
         page = await cube.get_users(to_param_values({"id[in]": [1, 2]}, login="hunter"))
 
-    Raises ``TypeError`` for anything else (floats, ``None``, mixed lists).
+    ``get_users`` then raises ``ConnectycubeError.InvalidArgument`` naming the parameter for
+    a number that is not whole (``1.5``) or a list mixing text and numbers, as in every
+    language. Raises ``TypeError`` for what has no search form (``None``, a ``dict``).
     """
     result = {str(key): _param_value(str(key), value) for key, value in (params or {}).items()}
     result.update({key: _param_value(key, value) for key, value in more.items()})

@@ -1,4 +1,6 @@
-"""Typed errors: every failure is a `ConnectycubeError` variant with what the app needs."""
+"""Typed errors, what is about Python: plain values refused through `to_param_values`, the
+error a fresh process gets before `do_init`. Each variant, its code and words against the
+emulator are checked once in Rust (crates/connectycube-ffi/tests/ffi/errors.rs)."""
 
 import asyncio
 import os
@@ -11,92 +13,14 @@ from support import EmulatorTestCase, emulator
 
 
 class ErrorTests(EmulatorTestCase):
-    async def test_wrong_password_is_a_401_response(self):
-        await self.sign_up("victim")
-        with self.assertRaises(cc.ConnectycubeError.Response) as caught:
-            await self.user_session("victim", "not-the-password")
-        error = caught.exception
-        self.assertIsInstance(error, cc.ConnectycubeError)
-        self.assertEqual(error.http_status_code, 401)
-        self.assertTrue(error.errors, "the server's messages are kept")
-        self.assertEqual(str(error), "the server answered 401: " + "; ".join(error.errors))
-
-    async def test_unknown_user_is_not_found(self):
-        await self.cube.create_session()
-        with self.assertRaises(cc.ConnectycubeError.NotFound) as caught:
-            await self.cube.get_user_by_id(424242)
-        self.assertEqual(caught.exception.http_status_code, 404)
-        self.assertEqual(caught.exception.errors, ["User not found"])
-        with self.assertRaises(cc.ConnectycubeError.NotFound):
-            await self.cube.get_user_by_login("nobody")
-        with self.assertRaises(cc.ConnectycubeError.NotFound):
-            await self.cube.get_user_by_email("nobody@example.com")
-
-    async def test_duplicate_login_is_a_validation_error(self):
-        await self.sign_up("taken")
-        with self.assertRaises(cc.ConnectycubeError.Validation) as caught:
-            await self.sign_up("taken")
-        self.assertEqual(caught.exception.http_status_code, 422)
-        self.assertEqual(caught.exception.errors, ["login must be unique"])
-
-    async def test_validation_error_maps_fields(self):
-        emulator(
-            "POST",
-            "faults",
-            {
-                "path_prefix": "/users",
-                "method": "POST",
-                "status": 422,
-                "body": {"errors": {"email": ["has already been taken"], "login": ["is reserved"]}},
-            },
-        )
-        with self.assertRaises(cc.ConnectycubeError.Validation) as caught:
-            await self.sign_up("reserved", email="reserved@example.com")
-        self.assertEqual(
-            caught.exception.field_errors, {"email": ["has already been taken"], "login": ["is reserved"]}
-        )
-        self.assertIn("validation failed", str(caught.exception))
-
-    async def test_server_error_is_a_response(self):
-        emulator("POST", "faults", {"path_prefix": "/users", "method": "POST", "status": 500})
-        with self.assertRaises(cc.ConnectycubeError.Response) as caught:
-            await self.sign_up("unlucky")
-        self.assertEqual(caught.exception.http_status_code, 500)
-
-    async def test_invalid_arguments_are_refused_locally(self):
-        with self.assertRaises(cc.ConnectycubeError.InvalidArgument) as caught:
-            await self.sign_up("ab")
-        self.assertIn("login", caught.exception.reason)
-        with self.assertRaises(cc.ConnectycubeError.InvalidArgument):
-            await self.sign_up("shortpass", password="short")
-        with self.assertRaises(cc.ConnectycubeError.InvalidArgument):
-            await self.cube.create_session(cc.ConnectycubeUser(full_name="no credentials"))
-        with self.assertRaises(cc.ConnectycubeError.InvalidArgument):
-            await self.cube.get_users_by_ids([1], sorter=cc.RequestSorter(field_name="login", sort_type="sideways"))
-        with self.assertRaises(cc.ConnectycubeError.InvalidArgument):
-            await self.cube.get_users(cc.to_param_values({"login[nin]": ["admin"]}))
-        with self.assertRaises(cc.ConnectycubeError.InvalidArgument):
-            self.cube.do_init("not-a-number", "key")
-        with self.assertRaises(cc.ConnectycubeError.InvalidArgument):
-            self.cube.do_init("1", "key", cc.ConnectycubeConfig(api_endpoint=""))
+    async def test_python_values_reach_the_rust_parameter_policy(self):
+        for bad in (1.5, [1, "a"], [True], [2.5]):
+            with self.subTest(bad=bad), self.assertRaises(cc.ConnectycubeError.InvalidArgument) as refused:
+                await self.cube.get_users(cc.to_param_values({"id": bad}))
+            self.assertIn("parameter 'id'", str(refused.exception))
         self.assertEqual(emulator("GET", "stats")["total"], 0, "nothing was sent")
-
-    async def test_wrong_auth_key_is_a_401_response(self):
-        self.cube.do_init("1", "wrong-key", cc.ConnectycubeConfig(api_endpoint=self.url))
-        with self.assertRaises(cc.ConnectycubeError.Response) as caught:
-            await self.cube.create_session()
-        self.assertEqual(caught.exception.http_status_code, 401)
-
-    async def test_unreachable_server_is_a_network_error(self):
-        self.cube.do_init("1", "key", cc.ConnectycubeConfig(api_endpoint="http://127.0.0.1:9"))
-        with self.assertRaises(cc.ConnectycubeError.Network) as caught:
-            await self.cube.create_session()
-        self.assertTrue(caught.exception.reason)
-
-    async def test_user_write_without_a_user_session(self):
-        with self.assertRaises(cc.ConnectycubeError.SessionExpired) as caught:
-            await self.cube.update_user(cc.ConnectycubeUser(full_name="Nobody"))
-        self.assertEqual(str(caught.exception), "the session expired and could not be renewed; sign in again")
+        page = await self.cube.get_users(cc.to_param_values({"id": 2.0}))
+        self.assertEqual(page.items, [], "a whole float is a whole number")
 
     async def test_not_initialized_in_a_fresh_process(self):
         # ConnectyCube is a process singleton that setUp has initialised: ask a new process.
@@ -116,7 +40,7 @@ class ErrorTests(EmulatorTestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(
             result.stdout.splitlines(),
-            ["None", "NotInitialized: ConnectyCube is not initialised: call do_init first"],
+            ["None", "NotInitialized: ConnectyCube is not initialised: call doInit (Kotlin: init, Python: do_init) first"],
         )
 
 

@@ -24,10 +24,15 @@ class ParamValuesTests(unittest.TestCase):
         self.assertEqual(params["id"], cc.ParamValue.INT_LIST([1, 2, 3]))
         self.assertEqual(cc.to_param_values(), {})
 
-    def test_unsupported_values(self):
-        for bad in (1.5, None, [1, "a"], [True], {"a": 1}):
+    def test_values_without_a_search_form(self):
+        for bad in (None, {"a": 1}, [None]):
             with self.subTest(bad=bad), self.assertRaises(TypeError):
                 cc.to_param_values({"key": bad})
+
+    def test_other_values_pass_through_for_rust_to_judge(self):
+        params = cc.to_param_values({"a": 1.5, "b": [1, "a"]})
+        self.assertEqual(params["a"], cc.ParamValue.FLOAT(1.5))
+        self.assertEqual(params["b"], cc.ParamValue.ANY_LIST([cc.ParamValue.INT(1), cc.ParamValue.STR("a")]))
 
 
 class ConstantsTests(unittest.TestCase):
@@ -42,7 +47,19 @@ class ConstantsTests(unittest.TestCase):
         self.assertIs(cc.get_private_url_for_UID, cc.get_private_url_for_uid)
         self.assertIs(cc.get_public_url_for_UID, cc.get_public_url_for_uid)
 
+    def test_the_same_constants_as_rust_exports(self):
+        exported = {}
+        for constant in cc.sdk_constants():
+            exported.setdefault(constant.holder, {})[constant.name] = constant.value
+        self.assertEqual(set(exported), {"OrderType", "ConnectycubeProvider", "QueryRule", "RequestFieldType"})
+        for holder, constants in exported.items():
+            declared = {k: v for k, v in vars(getattr(cc, holder)).items() if k.isupper()}
+            self.assertEqual(declared, constants, holder)
+
     def test_error_messages(self):
+        # Words and codes are Rust's (crates/connectycube-ffi/src/error.rs); these check they arrive.
+        self.assertEqual(cc.ConnectycubeError.NotFound(404, []).code(), "not_found")
+        self.assertEqual(cc.ConnectycubeError.InvalidArgument("bad").code(), "invalid_input")
         self.assertEqual(str(cc.ConnectycubeError.Timeout()), "the request timed out")
         self.assertEqual(str(cc.ConnectycubeError.NotFound(404, ["User not found"])), "not found: User not found")
         self.assertEqual(str(cc.ConnectycubeError.InvalidArgument("bad")), "invalid argument: bad")

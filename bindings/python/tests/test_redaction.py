@@ -1,5 +1,6 @@
 """Canary secrets (passwords, tokens, an endpoint's user:password@) show nowhere: not in
-records' str/repr, not in the errors of calls that carried them (message, repr, args,
+records' str/repr (the Rust form every language prints, field names as the official SDKs
+spell them), not in the errors of calls that carried them (message, repr, args,
 fields, formatted traceback)."""
 
 import traceback
@@ -31,7 +32,7 @@ class RecordRedactionTests(unittest.TestCase):
         self.assertIn("marvin18", repr(user))
         self.assertIn("password=<redacted>", repr(user))
         self.assertIn("token=<redacted>", str(session))
-        self.assertIn("user_id=7", str(session))
+        self.assertIn("userId=7", str(session))
         # The values themselves are untouched.
         self.assertEqual(user.password, CANARY_PASSWORD)
         self.assertEqual(session.token, CANARY_TOKEN)
@@ -51,15 +52,15 @@ class ConfigRedactionTests(unittest.TestCase):
             self.assertNotIn("user:", text)
             self.assertNotIn("BEGIN CERTIFICATE", text)
         # Still useful in a log: the hosts, the number of roots, the other settings.
-        self.assertIn("api_endpoint='https://<redacted>@host'", repr(config))
-        self.assertIn("chat_endpoint='wss://<redacted>@chat.host/ws?x=1'", repr(config))
-        self.assertIn("trusted_root_certificates=2", repr(config))
+        self.assertIn("apiEndpoint=https://<redacted>@host,", repr(config))
+        self.assertIn("chatEndpoint=wss://<redacted>@chat.host/ws?x=1,", repr(config))
+        self.assertIn("trustedRootCertificates=2,", repr(config))
         self.assertIn("sha256/AAAA", repr(config))
-        self.assertIn("max_response_bytes=4194304", repr(config))
+        self.assertIn("maxResponseBytes=4194304", repr(config))
         # An endpoint without userinfo shows as it is, an `@` in its path included.
         plain = cc.ConnectycubeConfig(api_endpoint="https://h.example/a@b")
-        self.assertIn("api_endpoint='https://h.example/a@b'", repr(plain))
-        self.assertIn("trusted_root_certificates=0", repr(plain))
+        self.assertIn("apiEndpoint=https://h.example/a@b,", repr(plain))
+        self.assertIn("trustedRootCertificates=0,", repr(plain))
         # Only the text is redacted.
         self.assertEqual(config.api_endpoint, f"https://user:{CANARY}@host")
         self.assertEqual(config.trusted_root_certificates, [pem, pem])

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use connectycube::{Credentials, Upload, UserSearch};
+use connectycube::{Credentials, Pagination, Sorter, Upload, UserSearch};
 use parking_lot::RwLock;
 
 use crate::callbacks::{
@@ -17,6 +17,13 @@ use crate::records::{
 };
 
 type Result<T> = std::result::Result<T, ConnectycubeError>;
+/// The paged lookups' arguments and answer, named so each signature reads on one line.
+type Paging = Option<RequestPagination>;
+type Sorting = Option<RequestSorter>;
+type Paged = Result<PagedUsersResult>;
+/// What the session-creating and the (deprecated) signing-in calls answer.
+type NewSession = Result<ConnectycubeSession>;
+type SignedIn = Result<ConnectycubeUser>;
 
 /// The ConnectyCube SDK. `ConnectyCube()` always returns the same shared instance.
 #[derive(uniffi::Object)]
@@ -43,6 +50,16 @@ pub(crate) fn shared() -> Arc<ConnectyCube> {
 impl ConnectyCube {
     pub(crate) fn sdk(&self) -> Result<connectycube::ConnectyCube> {
         self.client.read().clone().ok_or(ConnectycubeError::NotInitialized)
+    }
+
+    /// A session for these credentials (`createSession…`).
+    async fn open_session(&self, credentials: Credentials) -> NewSession {
+        ConnectycubeSession::try_from(self.sdk()?.auth().create_session(Some(credentials)).await?)
+    }
+
+    /// These credentials signed in on the current session (`signIn…`).
+    async fn sign_in_with(&self, credentials: Credentials) -> SignedIn {
+        user(self.sdk()?.auth().sign_in(credentials).await?)
     }
 
     fn init(
@@ -94,8 +111,13 @@ fn user(user: connectycube::User) -> Result<ConnectycubeUser> {
     ConnectycubeUser::try_from(user)
 }
 
-fn paged(page: connectycube::Page<connectycube::User>) -> Result<PagedUsersResult> {
+fn paged(page: connectycube::Page<connectycube::User>) -> Paged {
     PagedUsersResult::try_from(page)
+}
+
+/// The SDK's page and sorter for a lookup, or the argument refused.
+fn page_and_sort(pagination: Paging, sorter: Sorting) -> Result<(Option<Pagination>, Option<Sorter>)> {
+    Ok((crate::records::pagination(pagination)?, crate::records::sorter(sorter)?))
 }
 
 #[uniffi::export(async_runtime = "tokio")]
@@ -164,34 +186,20 @@ impl ConnectyCube {
         access_token: String,
         access_token_secret: Option<String>,
     ) -> Result<ConnectycubeSession> {
-        let credentials = social(&social_provider, access_token, access_token_secret)?;
-        ConnectycubeSession::try_from(self.sdk()?.auth().create_session(Some(credentials)).await?)
+        self.open_session(social(&social_provider, access_token, access_token_secret)?)
+            .await
     }
 
     /// A session signed in with a Firebase phone-auth ID token.
-    pub async fn create_session_using_firebase_phone(
-        &self,
-        project_id: String,
-        access_token: String,
-    ) -> Result<ConnectycubeSession> {
-        let credentials = Credentials::FirebasePhone {
-            project_id,
-            access_token: access_token.into(),
-        };
-        ConnectycubeSession::try_from(self.sdk()?.auth().create_session(Some(credentials)).await?)
+    pub async fn create_session_using_firebase_phone(&self, project_id: String, access_token: String) -> NewSession {
+        self.open_session(firebase(FirebaseKind::Phone, project_id, access_token))
+            .await
     }
 
     /// A session signed in with a Firebase email (or Google) ID token.
-    pub async fn create_session_using_firebase_email(
-        &self,
-        project_id: String,
-        access_token: String,
-    ) -> Result<ConnectycubeSession> {
-        let credentials = Credentials::FirebaseEmail {
-            project_id,
-            access_token: access_token.into(),
-        };
-        ConnectycubeSession::try_from(self.sdk()?.auth().create_session(Some(credentials)).await?)
+    pub async fn create_session_using_firebase_email(&self, project_id: String, access_token: String) -> NewSession {
+        self.open_session(firebase(FirebaseKind::Email, project_id, access_token))
+            .await
     }
 
     /// The session as the server sees it.
@@ -220,7 +228,7 @@ impl ConnectyCube {
 
     /// Signs a user in on the current session (deprecated upstream: prefer `createSession(user:)`).
     pub async fn sign_in(&self, user: ConnectycubeUser) -> Result<ConnectycubeUser> {
-        crate::client::user(self.sdk()?.auth().sign_in(credentials_from_user(&user)?).await?)
+        self.sign_in_with(credentials_from_user(&user)?).await
     }
 
     /// Signs in with Facebook or Twitter on the current session (deprecated upstream).
@@ -231,34 +239,20 @@ impl ConnectyCube {
         access_token: String,
         access_token_secret: Option<String>,
     ) -> Result<ConnectycubeUser> {
-        let credentials = social(&social_provider, access_token, access_token_secret)?;
-        crate::client::user(self.sdk()?.auth().sign_in(credentials).await?)
+        self.sign_in_with(social(&social_provider, access_token, access_token_secret)?)
+            .await
     }
 
     /// Signs in with a Firebase phone token on the current session (deprecated upstream).
-    pub async fn sign_in_using_firebase_phone(
-        &self,
-        project_id: String,
-        access_token: String,
-    ) -> Result<ConnectycubeUser> {
-        let credentials = Credentials::FirebasePhone {
-            project_id,
-            access_token: access_token.into(),
-        };
-        crate::client::user(self.sdk()?.auth().sign_in(credentials).await?)
+    pub async fn sign_in_using_firebase_phone(&self, project_id: String, access_token: String) -> SignedIn {
+        self.sign_in_with(firebase(FirebaseKind::Phone, project_id, access_token))
+            .await
     }
 
     /// Signs in with a Firebase email token on the current session (deprecated upstream).
-    pub async fn sign_in_using_firebase_email(
-        &self,
-        project_id: String,
-        access_token: String,
-    ) -> Result<ConnectycubeUser> {
-        let credentials = Credentials::FirebaseEmail {
-            project_id,
-            access_token: access_token.into(),
-        };
-        crate::client::user(self.sdk()?.auth().sign_in(credentials).await?)
+    pub async fn sign_in_using_firebase_email(&self, project_id: String, access_token: String) -> SignedIn {
+        self.sign_in_with(firebase(FirebaseKind::Email, project_id, access_token))
+            .await
     }
 
     /// Signs the user out; the session continues as an application session (deprecated
@@ -301,38 +295,21 @@ impl ConnectyCube {
 
     /// Users by ids, a page at a time (`pagination`: 0-based page), optionally sorted.
     #[uniffi::method(default(pagination = None, sorter = None))]
-    pub async fn get_users_by_ids(
-        &self,
-        ids: Vec<i32>,
-        pagination: Option<RequestPagination>,
-        sorter: Option<RequestSorter>,
-    ) -> Result<PagedUsersResult> {
+    pub async fn get_users_by_ids(&self, ids: Vec<i32>, pagination: Paging, sorter: Sorting) -> Paged {
         let ids = ids.into_iter().map(|id| id64(id, "id")).collect::<Result<Vec<_>>>()?;
-        let page = self
-            .sdk()?
-            .users()
-            .get_by_ids(
-                &ids,
-                crate::records::pagination(pagination)?,
-                crate::records::sorter(sorter)?,
-            )
-            .await?;
-        paged(page)
+        let (page, sort) = page_and_sort(pagination, sorter)?;
+        paged(self.sdk()?.users().get_by_ids(&ids, page, sort).await?)
     }
 
     /// A free v2 search: `["login": "x"]`, `["id[in]": [1, 2]]`, `["full_name[start_with]": "hunt"]`…
     #[uniffi::method(default(pagination = None, sorter = None))]
-    pub async fn get_users(
-        &self,
-        params: HashMap<String, ParamValue>,
-        pagination: Option<RequestPagination>,
-        sorter: Option<RequestSorter>,
-    ) -> Result<PagedUsersResult> {
-        let mut search = UserSearch::from_query_pairs(&param_pairs(params)).map_err(|e| invalid(e.to_string()))?;
-        if let Some(p) = crate::records::pagination(pagination)? {
+    pub async fn get_users(&self, params: HashMap<String, ParamValue>, pagination: Paging, sorter: Sorting) -> Paged {
+        let mut search = UserSearch::from_query_pairs(&param_pairs(params)?).map_err(|e| invalid(e.to_string()))?;
+        let (page, sort) = page_and_sort(pagination, sorter)?;
+        if let Some(p) = page {
             search = search.paginate(p);
         }
-        if let Some(s) = crate::records::sorter(sorter)? {
+        if let Some(s) = sort {
             search = search.sort(s);
         }
         paged(self.sdk()?.users().search(search).await?)
@@ -340,43 +317,17 @@ impl ConnectyCube {
 
     /// Users whose full name starts with `fullName` (at least 4 characters).
     #[uniffi::method(default(pagination = None, sorter = None))]
-    pub async fn get_users_by_full_name(
-        &self,
-        full_name: String,
-        pagination: Option<RequestPagination>,
-        sorter: Option<RequestSorter>,
-    ) -> Result<PagedUsersResult> {
-        let page = self
-            .sdk()?
-            .users()
-            .get_by_full_name(
-                &full_name,
-                crate::records::pagination(pagination)?,
-                crate::records::sorter(sorter)?,
-            )
-            .await?;
-        paged(page)
+    pub async fn get_users_by_full_name(&self, full_name: String, pagination: Paging, sorter: Sorting) -> Paged {
+        let (page, sort) = page_and_sort(pagination, sorter)?;
+        paged(self.sdk()?.users().get_by_full_name(&full_name, page, sort).await?)
     }
 
     /// Users having any of the tags.
     #[uniffi::method(default(pagination = None, sorter = None))]
-    pub async fn get_users_by_tags(
-        &self,
-        tags: Vec<String>,
-        pagination: Option<RequestPagination>,
-        sorter: Option<RequestSorter>,
-    ) -> Result<PagedUsersResult> {
+    pub async fn get_users_by_tags(&self, tags: Vec<String>, pagination: Paging, sorter: Sorting) -> Paged {
         let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
-        let page = self
-            .sdk()?
-            .users()
-            .get_by_tags(
-                &tags,
-                crate::records::pagination(pagination)?,
-                crate::records::sorter(sorter)?,
-            )
-            .await?;
-        paged(page)
+        let (page, sort) = page_and_sort(pagination, sorter)?;
+        paged(self.sdk()?.users().get_by_tags(&tags, page, sort).await?)
     }
 
     /// The user with this login (`NotFound` when none).
@@ -430,6 +381,27 @@ impl ConnectyCube {
             });
         }
         ConnectycubeFile::try_from(sdk.storage().upload(upload).await?)
+    }
+}
+
+#[derive(Clone, Copy)]
+enum FirebaseKind {
+    Phone,
+    Email,
+}
+
+/// Firebase credentials: a phone-auth or an email (or Google) ID token of the project.
+fn firebase(kind: FirebaseKind, project_id: String, access_token: String) -> Credentials {
+    let access_token = access_token.into();
+    match kind {
+        FirebaseKind::Phone => Credentials::FirebasePhone {
+            project_id,
+            access_token,
+        },
+        FirebaseKind::Email => Credentials::FirebaseEmail {
+            project_id,
+            access_token,
+        },
     }
 }
 

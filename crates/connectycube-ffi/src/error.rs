@@ -1,15 +1,20 @@
 //! One error type for Swift (`ConnectycubeError`), Kotlin (`ConnectycubeException`, an
 //! `Exception`) and Python. No field is called `message`: it collides with
 //! `Throwable.message` in the generated Kotlin.
+//!
+//! What an error says and its machine code are decided here, once: `Display` is exported
+//! (Kotlin `toString()`, Swift `description`), and so are `message()` and `code()`, which
+//! Swift's `LocalizedError` and Python's `str()` call. No binding words an error itself.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Why a call failed. Every variant carries what the app can act on: the HTTP status and
 /// the server's messages for answers, a reason for local failures.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, uniffi::Error)]
+#[uniffi::export(Display)]
 pub enum ConnectycubeError {
     /// The server answered with an error status (400, 401 on sign-in, 429, 5xx…).
-    #[error("the server answered {http_status_code}: {}", errors.join("; "))]
+    #[error("the server answered {http_status_code}{}{}", colon(errors), errors.join("; "))]
     Response {
         http_status_code: i32,
         errors: Vec<String>,
@@ -19,13 +24,13 @@ pub enum ConnectycubeError {
     #[error("the session expired and could not be renewed; sign in again")]
     SessionExpired,
     /// 403, e.g. "Forbidden. Need user." for a write with an application session.
-    #[error("forbidden: {}", errors.join("; "))]
+    #[error("forbidden{}{}", colon(errors), errors.join("; "))]
     Forbidden { http_status_code: i32, errors: Vec<String> },
     /// 404, or a lookup that found nobody.
-    #[error("not found: {}", errors.join("; "))]
+    #[error("not found{}{}", colon(errors), errors.join("; "))]
     NotFound { http_status_code: i32, errors: Vec<String> },
     /// 422: the server refused the input; `field_errors` maps a field to its messages.
-    #[error("validation failed: {}", errors.join("; "))]
+    #[error("validation failed{}{}", colon(errors), errors.join("; "))]
     Validation {
         http_status_code: i32,
         errors: Vec<String>,
@@ -58,26 +63,64 @@ pub enum ConnectycubeError {
     #[error("invalid argument: {reason}")]
     InvalidArgument { reason: String },
     /// `doInit` has not been called.
-    #[error("ConnectyCube is not initialised: call doInit first")]
+    #[error("ConnectyCube is not initialised: call doInit (Kotlin: init, Python: do_init) first")]
     NotInitialized,
     /// The call was cancelled.
     #[error("the request was cancelled")]
     Cancelled,
 }
 
+/// The `": "` before the server's messages, when it gave any.
+fn colon(messages: &[String]) -> &'static str {
+    if messages.is_empty() { "" } else { ": " }
+}
+
+#[uniffi::export]
+impl ConnectycubeError {
+    /// A stable machine code for logs, metrics and branching: the Rust SDK's
+    /// (`connectycube::Error::code`), and `not_initialized` for a call before `doInit`.
+    pub fn code(&self) -> String {
+        match self {
+            Self::Response { .. } => "api",
+            Self::SessionExpired => "session_expired",
+            Self::Forbidden { .. } => "forbidden",
+            Self::NotFound { .. } => "not_found",
+            Self::Validation { .. } => "validation",
+            Self::Network { .. } => "network",
+            Self::Tls { .. } => "tls",
+            Self::RequestTooLarge { .. } => "request_too_large",
+            Self::ResponseTooLarge { .. } => "response_too_large",
+            Self::Timeout => "timeout",
+            Self::Decode { .. } => "decode",
+            Self::InvalidArgument { .. } => "invalid_input",
+            Self::NotInitialized => "not_initialized",
+            Self::Cancelled => "cancelled",
+        }
+        .to_owned()
+    }
+
+    /// What happened, in words an app may log or show (never a secret).
+    pub fn message(&self) -> String {
+        self.to_string()
+    }
+}
+
+fn field_errors(fields: BTreeMap<String, Vec<String>>) -> HashMap<String, Vec<String>> {
+    fields.into_iter().collect()
+}
+
 impl From<connectycube::Error> for ConnectycubeError {
     fn from(error: connectycube::Error) -> Self {
         use connectycube::Error as E;
-        let fields = |f: &std::collections::BTreeMap<String, Vec<String>>| f.clone().into_iter().collect();
         match error {
             E::Api {
                 status,
                 messages,
-                fields: f,
+                fields,
             } => Self::Response {
                 http_status_code: i32::from(status),
                 errors: messages,
-                field_errors: fields(&f),
+                field_errors: field_errors(fields),
             },
             E::SessionExpired => Self::SessionExpired,
             E::Forbidden { messages } => Self::Forbidden {
@@ -88,12 +131,16 @@ impl From<connectycube::Error> for ConnectycubeError {
                 http_status_code: 404,
                 errors: messages,
             },
-            E::Validation { messages, fields: f } => Self::Validation {
+            E::Validation { messages, fields } => Self::Validation {
                 http_status_code: 422,
                 errors: messages,
-                field_errors: fields(&f),
+                field_errors: field_errors(fields),
             },
-            E::Network { message, .. } => Self::Network { reason: message },
+            // `{ .. }` matches the variant whatever it carries: the reason is its message
+            // without the "network error: " both crates put first.
+            ref network @ E::Network { .. } => Self::Network {
+                reason: without_prefix(network.to_string(), "network error: "),
+            },
             E::Tls(reason) => Self::Tls { reason },
             E::RequestTooLarge { status, reason } => Self::RequestTooLarge {
                 http_status_code: status.map(i32::from),
@@ -106,10 +153,31 @@ impl From<connectycube::Error> for ConnectycubeError {
             E::Decode(reason) => Self::Decode { reason },
             E::InvalidInput(reason) => Self::InvalidArgument { reason },
             E::Cancelled => Self::Cancelled,
-            other => Self::Decode {
-                reason: other.to_string(),
+            // `connectycube::Error` is `#[non_exhaustive]`, so Rust demands this arm; every
+            // variant of today is matched above. A new core variant fails the tests: it is
+            // missing from their list (`every_core_variant_is_mapped` reads the core's
+            // source), and once listed, its code is not the core's while it lands here
+            // (`codes_are_the_cores_and_messages_its_words`). Meanwhile it keeps its status
+            // and words: an answer stays an answer, anything else is reported as not
+            // delivered, never as a decode error.
+            unknown => match unknown.status() {
+                Some(status) => Self::Response {
+                    http_status_code: i32::from(status),
+                    errors: vec![unknown.to_string()],
+                    field_errors: field_errors(unknown.field_errors().cloned().unwrap_or_default()),
+                },
+                None => Self::Network {
+                    reason: unknown.to_string(),
+                },
             },
         }
+    }
+}
+
+fn without_prefix(text: String, prefix: &str) -> String {
+    match text.strip_prefix(prefix) {
+        Some(rest) => rest.to_owned(),
+        None => text,
     }
 }
 
@@ -120,6 +188,93 @@ pub(crate) fn invalid(reason: impl Into<String>) -> ConnectycubeError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One of each `connectycube::Error` variant of today, by name.
+    fn every_core_error() -> Vec<(&'static str, connectycube::Error)> {
+        use connectycube::Error as E;
+        let fields = BTreeMap::from([("login".to_owned(), vec!["has already been taken".to_owned()])]);
+        vec![
+            (
+                "Api",
+                E::Api {
+                    status: 401,
+                    messages: vec!["Unauthorized".into()],
+                    fields: BTreeMap::new(),
+                },
+            ),
+            ("SessionExpired", E::SessionExpired),
+            (
+                "Forbidden",
+                E::Forbidden {
+                    messages: vec!["Forbidden. Need user.".into()],
+                },
+            ),
+            ("NotFound", E::NotFound { messages: vec![] }),
+            (
+                "Validation",
+                E::Validation {
+                    messages: vec![],
+                    fields,
+                },
+            ),
+            (
+                "Network",
+                E::Network {
+                    kind: connectycube::NetworkErrorKind::Connect,
+                    message: "connection refused".into(),
+                },
+            ),
+            ("Tls", E::Tls("unknown issuer".into())),
+            (
+                "RequestTooLarge",
+                E::RequestTooLarge {
+                    status: Some(414),
+                    reason: "split it".into(),
+                },
+            ),
+            ("ResponseTooLarge", E::ResponseTooLarge { limit: 4 }),
+            ("Timeout", E::Timeout),
+            ("Decode", E::Decode("expected a user".into())),
+            ("InvalidInput", E::InvalidInput("login is empty".into())),
+            ("Cancelled", E::Cancelled),
+        ]
+    }
+
+    /// The variant names of `pub enum Error` in the core's source: the list above must name
+    /// them all, so a new core error cannot reach apps through the fallback arm unnoticed.
+    #[test]
+    fn every_core_variant_is_mapped() {
+        let source = include_str!("../../connectycube/src/error.rs");
+        let body = source
+            .split_once("pub enum Error {")
+            .and_then(|(_, rest)| rest.split_once("\n}\n"))
+            .map(|(body, _)| body)
+            .expect("pub enum Error { … } in connectycube/src/error.rs");
+        let declared: Vec<&str> = body
+            .lines()
+            .filter(|line| line.starts_with("    ") && !line.starts_with("     "))
+            .map(str::trim)
+            .filter(|line| line.starts_with(|c: char| c.is_ascii_uppercase()))
+            .map(|line| line.split(|c: char| !c.is_ascii_alphanumeric()).next().unwrap_or(line))
+            .collect();
+        let mapped: Vec<&str> = every_core_error().iter().map(|(name, _)| *name).collect();
+        assert_eq!(
+            declared, mapped,
+            "map the new core variant in From<connectycube::Error>"
+        );
+    }
+
+    #[test]
+    fn codes_are_the_cores_and_messages_its_words() {
+        for (name, core) in every_core_error() {
+            let ffi = ConnectycubeError::from(core.clone());
+            assert_eq!(ffi.code(), core.code(), "{name}");
+            assert_eq!(ffi.message(), ffi.to_string(), "{name}");
+            let expected = core.to_string().replace("invalid input", "invalid argument");
+            assert_eq!(ffi.message(), expected, "{name}");
+        }
+        assert_eq!(ConnectycubeError::NotInitialized.code(), "not_initialized");
+    }
 
     #[test]
     fn tls_and_size_errors_keep_their_own_variants_and_words() {
@@ -145,5 +300,10 @@ mod tests {
         let flood = ConnectycubeError::from(connectycube::Error::ResponseTooLarge { limit: 4 });
         assert_eq!(flood, ConnectycubeError::ResponseTooLarge { limit_bytes: 4 });
         assert_eq!(flood.to_string(), "the server's answer is larger than the 4-byte limit");
+        let network = ConnectycubeError::from(connectycube::Error::Network {
+            kind: connectycube::NetworkErrorKind::Closed,
+            message: "reset".into(),
+        });
+        assert_eq!(network, ConnectycubeError::Network { reason: "reset".into() });
     }
 }

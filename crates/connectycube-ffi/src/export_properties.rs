@@ -6,21 +6,12 @@
 
 use proptest::prelude::*;
 
-use crate::records::{ConnectycubeConfig, epoch_millis, from_epoch_millis, without_userinfo};
+use crate::describe::without_userinfo;
+use crate::ffi_suite::config;
+use crate::records::{epoch_millis, from_epoch_millis};
 use crate::{
     ConnectyCube, ConnectycubeSession, ConnectycubeSessionManager, get_private_url_for_uid, get_public_url_for_uid,
 };
-
-fn config(api_endpoint: &str) -> ConnectycubeConfig {
-    ConnectycubeConfig {
-        api_endpoint: api_endpoint.to_owned(),
-        chat_endpoint: "chat.connectycube.com".into(),
-        retain_credentials: false,
-        trusted_root_certificates: Vec::new(),
-        certificate_pins: Vec::new(),
-        max_response_bytes: 4 * 1024 * 1024,
-    }
-}
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
@@ -50,10 +41,11 @@ proptest! {
     }
 }
 
-/// One test drives the shared instance, so nothing else in this process reconfigures it
-/// between the steps.
+/// One test drives the shared instance; it takes its turn with the emulator suite's tests,
+/// so nothing else in this process reconfigures it between the steps.
 #[test]
 fn non_throwing_session_exports_never_panic() {
+    let _turn = crate::ffi_suite::TURN.blocking_lock();
     ConnectyCube::new()
         .do_init("1".into(), "29WfrNWdvkhmX6V".into(), Some(config("http://127.0.0.1:9")))
         .unwrap();

@@ -9,15 +9,22 @@ uniffi::setup_scaffolding!();
 
 mod callbacks;
 mod client;
+mod constants;
+mod describe;
 mod error;
 mod records;
 mod session_manager;
 
 #[cfg(test)]
 mod export_properties;
+// The suite over the emulator: in tests/ for its size, compiled here (no Rust library to link).
+#[cfg(test)]
+#[path = "../tests/ffi/mod.rs"]
+mod ffi_suite;
 
 pub use callbacks::{CallbackError, SessionPersistence, SessionRestoreHandler, UploadProgressListener};
 pub use client::{ConnectyCube, get_private_url_for_uid, get_public_url_for_uid};
+pub use constants::{SdkConstant, sdk_constants};
 pub use error::ConnectycubeError;
 pub use records::{
     ConnectycubeConfig, ConnectycubeFile, ConnectycubeSession, ConnectycubeUser, PagedUsersResult, ParamValue,

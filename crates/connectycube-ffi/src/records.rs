@@ -12,8 +12,10 @@ use time::OffsetDateTime;
 use crate::error::{ConnectycubeError, invalid};
 
 /// A user. Every field has a default, so `ConnectycubeUser()` then setting fields works,
-/// as with the official SDKs. `tags` is comma-joined, as there. `Debug` hides passwords.
+/// as with the official SDKs. `tags` is comma-joined, as there. Prints without passwords
+/// (`describe.rs`).
 #[derive(Clone, Default, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug, Display)]
 pub struct ConnectycubeUser {
     #[uniffi(default = 0)]
     pub id: i32,
@@ -68,21 +70,10 @@ pub struct ConnectycubeUser {
     pub timezone: Option<i32>,
 }
 
-impl std::fmt::Debug for ConnectycubeUser {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ConnectycubeUser")
-            .field("id", &self.id)
-            .field("login", &self.login)
-            .field("email", &self.email)
-            .field("full_name", &self.full_name)
-            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
-            .field("old_password", &self.old_password.as_ref().map(|_| "<redacted>"))
-            .finish_non_exhaustive()
-    }
-}
-
-/// A session. `tokenExpirationDate` is epoch milliseconds. `Debug` hides the token.
+/// A session. `tokenExpirationDate` is epoch milliseconds. Prints without the token
+/// (`describe.rs`).
 #[derive(Clone, Default, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug, Display)]
 pub struct ConnectycubeSession {
     #[uniffi(default = 0)]
     pub id: i32,
@@ -102,20 +93,11 @@ pub struct ConnectycubeSession {
     pub user: Option<ConnectycubeUser>,
 }
 
-impl std::fmt::Debug for ConnectycubeSession {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ConnectycubeSession")
-            .field("id", &self.id)
-            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
-            .field("user_id", &self.user_id)
-            .field("token_expiration_date", &self.token_expiration_date)
-            .finish_non_exhaustive()
-    }
-}
-
 /// Custom endpoints (enterprise servers, a local emulator) and connection settings.
-/// `https://` is added to an API endpoint without a scheme.
+/// `https://` is added to an API endpoint without a scheme. Prints without an endpoint's
+/// `user:password@` and with PEM texts as their number (`describe.rs`).
 #[derive(Clone, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug, Display)]
 pub struct ConnectycubeConfig {
     pub api_endpoint: String,
     #[uniffi(default = "chat.connectycube.com")]
@@ -134,40 +116,6 @@ pub struct ConnectycubeConfig {
     /// The largest answer read, in bytes (default 4 MiB).
     #[uniffi(default = 4194304)]
     pub max_response_bytes: i32,
-}
-
-/// An endpoint may be written with `user:password@` (the SDK refuses it at `doInit`); the
-/// printed form never shows one.
-impl std::fmt::Debug for ConnectycubeConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ConnectycubeConfig")
-            .field("api_endpoint", &without_userinfo(&self.api_endpoint))
-            .field("chat_endpoint", &without_userinfo(&self.chat_endpoint))
-            .field("retain_credentials", &self.retain_credentials)
-            .field("trusted_root_certificates", &self.trusted_root_certificates.len())
-            .field("certificate_pins", &self.certificate_pins)
-            .field("max_response_bytes", &self.max_response_bytes)
-            .finish()
-    }
-}
-
-/// `scheme://user:password@host/…` → `scheme://<redacted>@host/…`. Whatever sits before the
-/// last `@` of the authority is treated as userinfo, as lenient URL parsers do.
-pub(crate) fn without_userinfo(endpoint: &str) -> String {
-    let (scheme, rest) = endpoint.split_once("://").unwrap_or(("", endpoint));
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, path) = rest.split_at(authority_end);
-    match authority.rfind('@') {
-        Some(at) => {
-            let prefix = if scheme.is_empty() {
-                String::new()
-            } else {
-                format!("{scheme}://")
-            };
-            format!("{prefix}<redacted>@{}{path}", &authority[at + 1..])
-        }
-        None => endpoint.to_owned(),
-    }
 }
 
 /// A 0-based page: `offset = page * itemsPerPage`, `limit = itemsPerPage` (1…100).
@@ -219,14 +167,34 @@ pub struct ConnectycubeFile {
     pub updated_at: Option<String>,
 }
 
-/// A value of a `getUsers(params:)` search parameter.
+/// A value of a `getUsers(params:)` search parameter. Each language turns its own values
+/// into these as they are; which of them a search takes is decided here ([`param_pairs`]).
 #[derive(Clone, Debug, PartialEq, uniffi::Enum)]
 pub enum ParamValue {
-    Str { value: String },
-    Int { value: i64 },
-    Bool { value: bool },
-    StrList { values: Vec<String> },
-    IntList { values: Vec<i64> },
+    Str {
+        value: String,
+    },
+    Int {
+        value: i64,
+    },
+    Bool {
+        value: bool,
+    },
+    StrList {
+        values: Vec<String>,
+    },
+    IntList {
+        values: Vec<i64>,
+    },
+    /// A floating-point number (Kotlin `Double`, Swift `Double`, Python `float`): taken
+    /// when it is a whole number, refused otherwise.
+    Float {
+        value: f64,
+    },
+    /// A list of any values: taken when all are text or all are whole numbers.
+    AnyList {
+        values: Vec<ParamValue>,
+    },
 }
 
 // ---------------------------------------------------------------- conversions
@@ -462,7 +430,12 @@ pub(crate) fn sorter(value: Option<RequestSorter>) -> Result<Option<Sorter>, Con
 }
 
 /// `getUsers(params:)` parameters as query pairs; lists become repeated pairs.
-pub(crate) fn param_pairs(params: HashMap<String, ParamValue>) -> Vec<(String, String)> {
+///
+/// The policy, the same for every language: a value is text, a whole number or a boolean;
+/// a number with a fraction (or NaN, ∞) is refused, naming the parameter, rather than sent
+/// as text the server would read differently (or silently rounded); a list holds only text
+/// or only whole numbers. Whether the field takes that value is the search's to judge next.
+pub(crate) fn param_pairs(params: HashMap<String, ParamValue>) -> Result<Vec<(String, String)>, ConnectycubeError> {
     let mut keys: Vec<_> = params.into_iter().collect();
     keys.sort_by(|a, b| a.0.cmp(&b.0));
     let mut pairs = Vec::new();
@@ -471,11 +444,61 @@ pub(crate) fn param_pairs(params: HashMap<String, ParamValue>) -> Vec<(String, S
             ParamValue::Str { value } => pairs.push((key, value)),
             ParamValue::Int { value } => pairs.push((key, value.to_string())),
             ParamValue::Bool { value } => pairs.push((key, value.to_string())),
+            ParamValue::Float { value } => {
+                let whole = whole_number(&key, value)?;
+                pairs.push((key, whole.to_string()));
+            }
             ParamValue::StrList { values } => pairs.extend(values.into_iter().map(|v| (key.clone(), v))),
             ParamValue::IntList { values } => pairs.extend(values.into_iter().map(|v| (key.clone(), v.to_string()))),
+            ParamValue::AnyList { values } => {
+                let texts = list_texts(&key, values)?;
+                pairs.extend(texts.into_iter().map(|v| (key.clone(), v)));
+            }
         }
     }
-    pairs
+    Ok(pairs)
+}
+
+/// `value` as an integer when it is a whole number that fits one.
+fn whole_number(key: &str, value: f64) -> Result<i64, ConnectycubeError> {
+    // 2^63 is exact in f64; every whole f64 below it in magnitude converts exactly.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    if value.is_finite() && value.fract() == 0.0 && (-LIMIT..LIMIT).contains(&value) {
+        #[allow(
+            clippy::cast_possible_truncation,
+            reason = "whole and within i64 range, checked above"
+        )]
+        Ok(value as i64)
+    } else {
+        // The value itself is not printed: formatting an f64 would link core's float printer
+        // (≈ 15 KB of the mobile library) for one message.
+        Err(invalid(format!(
+            "getUsers parameter '{key}': a number must be whole (a search value is text, a whole number or a boolean)"
+        )))
+    }
+}
+
+/// The texts of a list that holds only text or only whole numbers.
+fn list_texts(key: &str, values: Vec<ParamValue>) -> Result<Vec<String>, ConnectycubeError> {
+    let all_text = values.iter().all(|v| matches!(v, ParamValue::Str { .. }));
+    let all_numbers = values
+        .iter()
+        .all(|v| matches!(v, ParamValue::Int { .. } | ParamValue::Float { .. }));
+    if !all_text && !all_numbers {
+        return Err(invalid(format!(
+            "getUsers parameter '{key}': a list holds only text or only whole numbers"
+        )));
+    }
+    values
+        .into_iter()
+        .map(|value| match value {
+            ParamValue::Int { value } => Ok(value.to_string()),
+            ParamValue::Float { value } => whole_number(key, value).map(|n| n.to_string()),
+            ParamValue::Str { value } => Ok(value),
+            // Neither all text nor all numbers was refused above.
+            _ => Err(invalid(format!("getUsers parameter '{key}': not a list value"))),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -543,27 +566,12 @@ mod tests {
     }
 
     #[test]
-    fn debug_hides_passwords_and_tokens() {
-        let user = ConnectycubeUser {
-            password: Some("CANARY-1".into()),
-            old_password: Some("CANARY-2".into()),
-            ..Default::default()
-        };
-        let session = ConnectycubeSession {
-            token: Some("CANARY-3".into()),
-            ..Default::default()
-        };
-        let text = format!("{user:?} {session:?}");
-        assert!(!text.contains("CANARY"), "{text}");
-    }
-
-    #[test]
     fn params_become_query_pairs_and_bad_paging_is_refused() {
         let mut params = HashMap::new();
         params.insert("id[in]".to_owned(), ParamValue::IntList { values: vec![1, 2] });
         params.insert("login".to_owned(), ParamValue::Str { value: "x".into() });
         assert_eq!(
-            param_pairs(params),
+            param_pairs(params).unwrap(),
             vec![
                 ("id[in]".to_owned(), "1".to_owned()),
                 ("id[in]".to_owned(), "2".to_owned()),
@@ -611,5 +619,41 @@ mod tests {
             }
         );
         assert!(error.to_string().contains("401"));
+    }
+
+    fn pairs_of(key: &str, value: ParamValue) -> Result<Vec<(String, String)>, ConnectycubeError> {
+        param_pairs(HashMap::from([(key.to_owned(), value)]))
+    }
+
+    /// The one parameter policy every language gets (they pass their values through).
+    #[test]
+    fn whole_numbers_pass_and_fractions_or_mixed_lists_are_refused_by_name() {
+        let pair = |v: &str| vec![("id".to_owned(), v.to_owned())];
+        assert_eq!(pairs_of("id", ParamValue::Float { value: 7.0 }).unwrap(), pair("7"));
+        assert_eq!(pairs_of("id", ParamValue::Float { value: -0.0 }).unwrap(), pair("0"));
+        for bad in [1.5, f64::NAN, f64::INFINITY, 1e19] {
+            let error = pairs_of("id", ParamValue::Float { value: bad }).unwrap_err();
+            assert!(matches!(error, ConnectycubeError::InvalidArgument { .. }), "{bad}");
+            assert!(error.to_string().contains("parameter 'id'"), "{error}");
+        }
+        let list = |values: Vec<ParamValue>| pairs_of("id[in]", ParamValue::AnyList { values });
+        let numbers = list(vec![ParamValue::Int { value: 1 }, ParamValue::Float { value: 2.0 }]).unwrap();
+        assert_eq!(
+            numbers,
+            vec![
+                ("id[in]".to_owned(), "1".to_owned()),
+                ("id[in]".to_owned(), "2".to_owned())
+            ]
+        );
+        assert_eq!(list(vec![]).unwrap(), vec![]);
+        for bad in [
+            vec![ParamValue::Int { value: 1 }, ParamValue::Str { value: "a".into() }],
+            vec![ParamValue::Float { value: 1.5 }],
+            vec![ParamValue::Bool { value: true }],
+            vec![ParamValue::AnyList { values: vec![] }],
+        ] {
+            let error = list(bad.clone()).unwrap_err();
+            assert!(error.to_string().contains("parameter 'id[in]'"), "{bad:?}: {error}");
+        }
     }
 }

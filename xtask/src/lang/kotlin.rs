@@ -2,9 +2,10 @@
 //! kotlin`). The generated code, the handwritten layer (its JVM part: `src/main/kotlin`, not
 //! `src/androidMain`) and the tests are compiled in ONE `kotlinc` call (`toolchain/kotlin.rs`).
 //!
-//! The generated records that carry a secret get a redacting `toString()` (`kotlin/redaction.rs`),
-//! and coroutine wake-ups keep their native threads attached to the JVM
-//! (`kotlin/callback_threads.rs`); `bindings::generate_into` applies both to every output.
+//! Coroutine wake-ups keep their native threads attached to the JVM
+//! (`kotlin/callback_threads.rs`, applied to every output by `bindings::generate_into`).
+//! Records print through the Rust `Display` uniffi exports, so their `toString()` needs no
+//! patch.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -17,7 +18,6 @@ use super::BindingsContext;
 use crate::toolchain::kotlin::{compile, ensure_java, join_paths, kotlin_files, toolchain};
 
 pub(crate) mod callback_threads;
-pub(crate) mod redaction;
 
 /// The test runner's main class (`bindings/kotlin/src/test/kotlin/com/connectycube/test/TestMain.kt`).
 const MAIN_CLASS: &str = "com.connectycube.test.TestMainKt";

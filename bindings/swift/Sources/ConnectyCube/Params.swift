@@ -1,7 +1,7 @@
 import Foundation
 
 // `getUsers(params: [String: Any])`, as in the official SDK: the values are converted to
-// `ParamValue` (strings, integers, booleans, lists of strings or integers).
+// `ParamValue` as they are, and the Rust side decides which a search takes.
 extension ConnectyCube {
     public func getUsers(
         params: [String: Any],
@@ -27,8 +27,10 @@ extension ConnectyCube {
 }
 
 extension ParamValue {
-    /// Converts `[String: Any]` search parameters; anything else than a string, an integer, a
-    /// boolean or a list of strings or integers is `ConnectycubeError.InvalidArgument`.
+    /// Converts `[String: Any]` search parameters as they are: which values a search takes (a
+    /// whole number, not 1.5; a list of only text or only whole numbers) is decided in Rust,
+    /// the same for every language, and a refused one is `ConnectycubeError.InvalidArgument`
+    /// naming the parameter. A value with no search form at all (a `Date`, `nil`) is refused here.
     public static func convert(_ params: [String: Any]) throws -> [String: ParamValue] {
         try params.mapValues { value in
             guard let converted = ParamValue(any: value) else {
@@ -51,15 +53,21 @@ extension ParamValue {
             self = .str(value: string)
         } else if let string = value as? Substring {
             self = .str(value: String(string))
+        } else if let number = value as? Double {
+            self = .float(value: number)
+        } else if let number = value as? Float {
+            self = .float(value: Double(number))
         } else if let number = value as? NSNumber, type(of: value) != Bool.self {
-            // Foundation numbers (JSON): integral ones only.
-            guard number.doubleValue == Double(number.int64Value) else { return nil }
-            self = .int(value: number.int64Value)
+            // Foundation numbers (JSON).
+            self = number.doubleValue == Double(number.int64Value)
+                ? .int(value: number.int64Value) : .float(value: number.doubleValue)
         } else if let sequence = ParamValue.elements(value) {
             if let strings = sequence.map({ $0 as? String }) as? [String] {
                 self = .strList(values: strings)
             } else if let integers = sequence.map({ ParamValue.integer($0) }) as? [Int64] {
                 self = .intList(values: integers)
+            } else if let values = sequence.map({ ParamValue(any: $0) }) as? [ParamValue] {
+                self = .anyList(values: values)
             } else {
                 return nil
             }
@@ -67,7 +75,6 @@ extension ParamValue {
             return nil
         }
     }
-
     private static func integer(_ value: Any) -> Int64? {
         switch value {
         case let v as Int: return Int64(v)

@@ -51,8 +51,8 @@ final class CanaryRedactionTests: EmulatorTestCase {
         for text in ["\(user)", "\(session)", String(reflecting: session), "\(page)", String(reflecting: page), "\([user])"] {
             XCTAssertFalse(text.contains(canary), text)
         }
-        XCTAssertTrue("\(session)".contains("token: <redacted>"), "\(session)")
-        XCTAssertTrue("\(session)".contains("userId: 7"), "\(session)")
+        XCTAssertTrue("\(session)".contains("token=<redacted>"), "\(session)")
+        XCTAssertTrue("\(session)".contains("userId=7"), "\(session)")
         XCTAssertEqual(session.token, canaryToken, "only the text is redacted")
     }
 
@@ -71,15 +71,15 @@ final class CanaryRedactionTests: EmulatorTestCase {
         }
         // Still useful in a log: the hosts, the number of roots, the other settings.
         let text = "\(config)"
-        XCTAssertTrue(text.contains("apiEndpoint: https://<redacted>@host,"), text)
-        XCTAssertTrue(text.contains("chatEndpoint: wss://<redacted>@chat.host/ws?x=1,"), text)
-        XCTAssertTrue(text.contains("trustedRootCertificates: 2,"), text)
+        XCTAssertTrue(text.contains("apiEndpoint=https://<redacted>@host,"), text)
+        XCTAssertTrue(text.contains("chatEndpoint=wss://<redacted>@chat.host/ws?x=1,"), text)
+        XCTAssertTrue(text.contains("trustedRootCertificates=2,"), text)
         XCTAssertTrue(text.contains("sha256/AAAA"), text)
-        XCTAssertTrue(text.contains("maxResponseBytes: 4194304"), text)
+        XCTAssertTrue(text.contains("maxResponseBytes=4194304"), text)
         // An endpoint without userinfo shows as it is, an `@` in its path included.
         let plain = "\(ConnectycubeConfig(apiEndpoint: "https://h.example/a@b"))"
-        XCTAssertTrue(plain.contains("apiEndpoint: https://h.example/a@b,"), plain)
-        XCTAssertTrue(plain.contains("trustedRootCertificates: 0,"), plain)
+        XCTAssertTrue(plain.contains("apiEndpoint=https://h.example/a@b,"), plain)
+        XCTAssertTrue(plain.contains("trustedRootCertificates=0,"), plain)
         XCTAssertEqual(config.apiEndpoint, "https://user:\(canary)@host", "only the text is redacted")
     }
 

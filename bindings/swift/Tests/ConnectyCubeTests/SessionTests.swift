@@ -150,13 +150,4 @@ final class SessionTests: EmulatorTestCase {
         }) { error in XCTFail("\(error)"); done.fulfill() }
         wait(for: [done], timeout: 10)
     }
-
-    func testInvalidApplicationIdIsTyped() throws {
-        // A bad application id is refused before anything is sent.
-        XCTAssertThrowsError(try cube.doInit(applicationId: "not-a-number", authorizationKey: "k")) { error in
-            guard case ConnectycubeError.InvalidArgument = error else {
-                return XCTFail("expected InvalidArgument, got \(error)")
-            }
-        }
-    }
 }

@@ -32,3 +32,10 @@ object QueryRule {
     const val START_WITH = "start_with"
     const val BETWEEN = "between"
 }
+
+/** Field types for `RequestSorter.fieldType`. */
+object RequestFieldType {
+    const val DATE = "date"
+    const val NUMBER = "number"
+    const val STRING = "string"
+}

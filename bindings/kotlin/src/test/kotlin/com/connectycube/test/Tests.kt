@@ -1,7 +1,6 @@
 package com.connectycube.test
 
 import com.connectycube.ConnectyCube
-import com.connectycube.ConnectycubeConfig
 import com.connectycube.ConnectycubeException
 import com.connectycube.ConnectycubeFile
 import com.connectycube.ConnectycubeProvider
@@ -10,7 +9,6 @@ import com.connectycube.ConnectycubeSessionManager
 import com.connectycube.ConnectycubeUser
 import com.connectycube.OrderType
 import com.connectycube.PagedUsersResult
-import com.connectycube.ParamValue
 import com.connectycube.QueryRule
 import com.connectycube.RequestPagination
 import com.connectycube.RequestSorter
@@ -45,8 +43,6 @@ fun allTests(): List<Pair<String, () -> Any?>> = listOf(
     "lookups (callbacks)" to ::lookupsCallbacks,
     "searches, pagination, sorter, Set overloads (suspend)" to ::searchesSuspend,
     "searches, pagination, sorter, Set overloads (callbacks)" to ::searchesCallbacks,
-    "getUsers(params: Map<String, Any>) (suspend)" to ::getUsersParamsSuspend,
-    "getUsers(params) (callbacks)" to ::getUsersParamsCallbacks,
     "reset password, outbox (suspend)" to ::resetPasswordSuspend,
     "reset password, outbox (callbacks)" to ::resetPasswordCallbacks,
     "avatar upload + progress + private URL (suspend)" to ::avatarSuspend,
@@ -59,14 +55,13 @@ fun allTests(): List<Pair<String, () -> Any?>> = listOf(
     "delete user (callbacks)" to ::deleteUserCallbacks,
     "typed error: wrong password 401 (suspend)" to ::wrongPasswordSuspend,
     "typed error: wrong password 401 (callbacks)" to ::wrongPasswordCallbacks,
-    "typed errors: not found, forbidden, invalid argument" to ::otherErrors,
     "coroutine cancellation: withTimeout(200) under a 5 s delay" to ::cancellation,
     "callback form: cancelling the Job delivers nothing" to ::callbackJobCancel,
     "20 concurrent calls on an expired session: one renewal" to ::concurrentRenewal,
     "session restore handler (lambda)" to ::restoreHandler,
     "session persistence across init" to ::sessionPersistence,
     "provider sessions: Facebook, Twitter, Firebase (suspend + callbacks)" to ::providerSessions,
-) + faultTests() + tlsTests()
+) + paramsTests() + faultTests() + tlsTests()
 
 private const val PASSWORD = "supersecurepwd"
 
@@ -276,7 +271,7 @@ fun lookupsCallbacks() {
 }
 
 /** Five users `searchN` (N = 1…5) with tags, full names "Marvin Samuel N"; an app session. */
-private suspend fun searchFixture(): List<ConnectycubeUser> {
+internal suspend fun searchFixture(): List<ConnectycubeUser> {
     val users = (1..5).map { n ->
         ConnectyCube.signUp(
             ConnectycubeUser(
@@ -291,7 +286,7 @@ private suspend fun searchFixture(): List<ConnectycubeUser> {
     return users
 }
 
-private fun logins(page: PagedUsersResult) = page.items.map { it.login }
+internal fun logins(page: PagedUsersResult) = page.items.map { it.login }
 
 fun searchesSuspend() = runBlocking {
     val users = searchFixture()
@@ -339,63 +334,6 @@ fun searchesCallbacks() {
         ConnectyCube.getUsersByFullName("Marvin Samuel", ok, err)
     }
     assertEquals(5, byName.items.size, "by full name")
-}
-
-fun getUsersParamsSuspend() = runBlocking {
-    val users = searchFixture()
-    val byLogin = ConnectyCube.getUsers(mapOf("login" to "search2"))
-    assertEquals(listOf("search2"), logins(byLogin), "login")
-
-    val ids = users.map { it.id }
-    val inIds = ConnectyCube.getUsers(
-        mapOf("id[${QueryRule.IN}]" to listOf(ids[0], ids[3])),
-        sorter = RequestSorter("login", OrderType.DESC),
-    )
-    assertEquals(listOf("search4", "search1"), logins(inIds), "id[in] list of Int, sorted")
-
-    val arrayIn = ConnectyCube.getUsers(mapOf("login[in]" to arrayOf("search1", "search5")))
-    assertEquals(setOf("search1", "search5"), logins(arrayIn).toSet(), "login[in] array")
-
-    val prefix = ConnectyCube.getUsers(
-        mapOf("full_name[${QueryRule.START_WITH}]" to "Marvin"),
-        sorter = RequestSorter("login", OrderType.ASC),
-    )
-    assertEquals(listOf("search1", "search2", "search3", "search4", "search5"), logins(prefix), "start_with")
-
-    val paged = ConnectyCube.getUsers(
-        mapOf("id[${QueryRule.IN}]" to ids),
-        RequestPagination(0, 2),
-        RequestSorter("login", OrderType.ASC),
-    )
-    assertEquals(listOf("search1", "search2"), logins(paged), "id[in], page size 2")
-    assertEquals(5, paged.totalEntries, "id[in] total")
-
-    val byId = ConnectyCube.getUsers(mapOf("id" to ids[2]))
-    assertEquals(listOf("search3"), logins(byId), "id = Int")
-
-    val explicit = ConnectyCube.getUsers(mapOf("login" to ParamValue.Str("search3")))
-    assertEquals(listOf("search3"), logins(explicit), "ParamValue passes through")
-
-    assertThrows<IllegalArgumentException> { ConnectyCube.getUsers(mapOf("login" to Any())) }
-    assertThrows<ConnectycubeException> { ConnectyCube.getUsers(mapOf("no_such_field" to "x")) }
-}
-
-fun getUsersParamsCallbacks() {
-    val ids = runBlocking { searchFixture() }.map { it.id }
-    val page = awaitCallback<PagedUsersResult> { ok, err ->
-        ConnectyCube.getUsers(mapOf("login[${QueryRule.IN}]" to setOf("search1", "search3")), ok, err)
-    }
-    assertEquals(setOf("search1", "search3"), logins(page).toSet(), "login[in]")
-    val sorted = awaitCallback<PagedUsersResult> { ok, err ->
-        ConnectyCube.getUsers(
-            mapOf("id[in]" to ids.toIntArray()),
-            RequestPagination(1, 2),
-            RequestSorter("login", OrderType.ASC),
-            ok,
-            err,
-        )
-    }
-    assertEquals(listOf("search3", "search4"), logins(sorted), "page 1")
 }
 
 // ------------------------------------------------------------------ password reset
@@ -618,36 +556,6 @@ fun wrongPasswordCallbacks() {
     }
     // errorCallback receives `Exception`; the typed error is one `is` away.
     assertTrue(error is ConnectycubeException.Response && error.httpStatusCode == 401) { "got $error" }
-}
-
-fun otherErrors() = runBlocking {
-    // Another user's account: 403.
-    ConnectyCube.signUp(ConnectycubeUser(login = "other", password = PASSWORD, externalId = "ext-other"))
-    val me = newUser()
-    ConnectyCube.createSession(ConnectycubeUser(login = me.login, password = PASSWORD))
-    val forbidden = assertThrows<ConnectycubeException.Forbidden> { ConnectyCube.deleteUserByExternalId("ext-other") }
-    assertEquals(403, forbidden.httpStatusCode, "forbidden status")
-    // User-only calls on an application session: the SDK answers SessionExpired (sign in first).
-    initSdk()
-    ConnectyCube.createSession()
-    assertThrows<ConnectycubeException.SessionExpired> { ConnectyCube.updateUser(ConnectycubeUser(fullName = "x")) }
-    // Refused before sending.
-    assertThrows<ConnectycubeException.InvalidArgument> { ConnectyCube.getUserById(-1) }
-    assertThrows<ConnectycubeException.InvalidArgument> { ConnectyCube.init("not-a-number", AUTH_KEY) }
-    assertThrows<ConnectycubeException.InvalidArgument> {
-        ConnectyCube.init(APP_ID, AUTH_KEY, ConnectycubeConfig(apiEndpoint = " "))
-    }
-    // A too-short password is refused by the SDK before sending;
-    val short = assertThrows<ConnectycubeException.InvalidArgument> {
-        ConnectyCube.signUp(ConnectycubeUser(login = "shorty", password = "123"))
-    }
-    assertTrue("password" in short.reason) { "reason: ${short.reason}" }
-    // a taken login by the server: 422.
-    val taken = assertThrows<ConnectycubeException.Validation> {
-        ConnectyCube.signUp(ConnectycubeUser(login = "other", password = PASSWORD))
-    }
-    assertEquals(422, taken.httpStatusCode, "validation status")
-    assertTrue(taken.errors.any { "unique" in it }) { "errors: ${taken.errors}" }
 }
 
 // ------------------------------------------------------------------ cancellation, concurrency
