@@ -84,6 +84,29 @@ pub fn unix_us() -> u64 {
         .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
 }
 
+/// Waits for load tasks until `window_end + grace`: a task still running then is aborted and
+/// the run fails, as does a task that panicked — figures with a call left unanswered would lie.
+pub async fn join_by_deadline<T>(
+    workers: Vec<tokio::task::JoinHandle<T>>,
+    window_end: std::time::Instant,
+    grace: Duration,
+) -> anyhow::Result<Vec<T>> {
+    let deadline = tokio::time::Instant::from_std(window_end + grace);
+    let mut results = Vec::with_capacity(workers.len());
+    for handle in workers {
+        let abort = handle.abort_handle();
+        match tokio::time::timeout_at(deadline, handle).await {
+            Ok(Ok(value)) => results.push(value),
+            Ok(Err(error)) => anyhow::bail!("a load task failed: {error}"),
+            Err(_) => {
+                abort.abort();
+                anyhow::bail!("a call was still unanswered {grace:?} after the window");
+            }
+        }
+    }
+    Ok(results)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -34,7 +34,7 @@ use serde_json::{Value, json};
 use tokio::net::TcpStream;
 
 use clap::Parser;
-use connectycube_bench::measure::{CpuSample, cores, percentile};
+use connectycube_bench::measure::{CpuSample, cores, join_by_deadline, percentile};
 use connectycube_bench::report::{git_commit, step, target_dir};
 
 const TARGET_RPS: f64 = 20_000.0;
@@ -378,21 +378,9 @@ fn measure(runtime: ClientRuntime, options: &Options, target: &Target, server_pi
                 tokio::spawn(worker(request, window, expected_per_worker))
             })
             .collect();
-        let mut tallies = Vec::with_capacity(workers.len());
-        let deadline = tokio::time::Instant::from_std(window.end + STOP_GRACE);
-        for handle in workers {
-            let abort = handle.abort_handle();
-            match tokio::time::timeout_at(deadline, handle).await {
-                Ok(Ok(tally)) => tallies.push(tally),
-                Ok(Err(join_error)) => bail!("a load worker failed: {join_error}"),
-                Err(_) => {
-                    abort.abort();
-                    bail!("a request was still unanswered {STOP_GRACE:?} after the run ended");
-                }
-            }
-        }
+        let tallies = join_by_deadline(workers, window.end, STOP_GRACE).await?;
         let cpu = sampler.await.ok().flatten();
-        Ok((tallies, cpu))
+        Ok::<_, anyhow::Error>((tallies, cpu))
     })?;
     // Dropping the runtime aborts anything left (nothing should be).
     drop(tokio);

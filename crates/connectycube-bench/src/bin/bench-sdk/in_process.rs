@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
 use connectycube::{ConnectyCube, Credentials, NewUser};
-use connectycube_bench::measure::CpuSample;
+use connectycube_bench::measure::{CpuSample, join_by_deadline};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::{Value, json};
 
@@ -294,17 +294,8 @@ where
                 seconds: options.seconds,
                 ..Tally::default()
             };
-            let deadline = tokio::time::Instant::from_std(window.end + DRIVER_GRACE);
-            for handle in workers {
-                let abort = handle.abort_handle();
-                match tokio::time::timeout_at(deadline, handle).await {
-                    Ok(Ok(tally)) => total.merge(tally),
-                    Ok(Err(error)) => bail!("a load task failed: {error}"),
-                    Err(_) => {
-                        abort.abort();
-                        bail!("a call was still unanswered {DRIVER_GRACE:?} after the window");
-                    }
-                }
+            for tally in join_by_deadline(workers, window.end, DRIVER_GRACE).await? {
+                total.merge(tally);
             }
             total.cpu = sampler.await.ok();
             Ok(total)
