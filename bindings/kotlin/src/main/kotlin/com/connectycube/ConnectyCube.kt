@@ -193,9 +193,7 @@ object ConnectyCube {
         accessToken: String,
         successCallback: (ConnectycubeUser) -> Unit,
         errorCallback: (Exception) -> Unit,
-    ): Job = call(successCallback, errorCallback) {
-        native.signInUsingSocialProvider(socialProvider, accessToken, null)
-    }
+    ): Job = signInUsingSocialProvider(socialProvider, accessToken, null, successCallback, errorCallback)
 
     @Deprecated("use createSessionUsingFirebasePhone")
     suspend fun signInUsingFirebasePhone(projectId: String, accessToken: String): ConnectycubeUser =
@@ -320,48 +318,29 @@ object ConnectyCube {
     // Paged lookups. Kotlin only fills a defaulted parameter positionally when nothing
     // positional follows it, so the callback forms come in two overloads: without
     // pagination/sorter (`getUsersByIds(ids, { }, { })`, as in the docs) and with both.
+    // Ids and tags take any collection: a `Set` as in the official SDK (`setOf(22, 23)`) or a
+    // `List`, whose order is kept.
 
-    /** Users by ids, as in the official SDK (`setOf(22, 23)`). */
+    /** Users by ids. */
     suspend fun getUsersByIds(
-        ids: Set<Int>,
+        ids: Collection<Int>,
         pagination: RequestPagination? = null,
         sorter: RequestSorter? = null,
     ): PagedUsersResult = native.getUsersByIds(ids.toList(), pagination, sorter)
 
-    /** Users by ids, in the given order of ids. */
-    suspend fun getUsersByIds(
-        ids: List<Int>,
-        pagination: RequestPagination? = null,
-        sorter: RequestSorter? = null,
-    ): PagedUsersResult = native.getUsersByIds(ids, pagination, sorter)
-
     fun getUsersByIds(
-        ids: Set<Int>,
+        ids: Collection<Int>,
         successCallback: (PagedUsersResult) -> Unit,
         errorCallback: (Exception) -> Unit,
     ): Job = getUsersByIds(ids, null, null, successCallback, errorCallback)
 
     fun getUsersByIds(
-        ids: Set<Int>,
+        ids: Collection<Int>,
         pagination: RequestPagination?,
         sorter: RequestSorter?,
         successCallback: (PagedUsersResult) -> Unit,
         errorCallback: (Exception) -> Unit,
-    ): Job = call(successCallback, errorCallback) { native.getUsersByIds(ids.toList(), pagination, sorter) }
-
-    fun getUsersByIds(
-        ids: List<Int>,
-        successCallback: (PagedUsersResult) -> Unit,
-        errorCallback: (Exception) -> Unit,
-    ): Job = getUsersByIds(ids, null, null, successCallback, errorCallback)
-
-    fun getUsersByIds(
-        ids: List<Int>,
-        pagination: RequestPagination?,
-        sorter: RequestSorter?,
-        successCallback: (PagedUsersResult) -> Unit,
-        errorCallback: (Exception) -> Unit,
-    ): Job = call(successCallback, errorCallback) { native.getUsersByIds(ids, pagination, sorter) }
+    ): Job = call(successCallback, errorCallback) { getUsersByIds(ids, pagination, sorter) }
 
     /**
      * A free users/v2 search, as the official SDK: values may be `String`, `Int`/`Long`,
@@ -385,7 +364,7 @@ object ConnectyCube {
         sorter: RequestSorter?,
         successCallback: (PagedUsersResult) -> Unit,
         errorCallback: (Exception) -> Unit,
-    ): Job = call(successCallback, errorCallback) { native.getUsers(paramValues(params), pagination, sorter) }
+    ): Job = call(successCallback, errorCallback) { getUsers(params, pagination, sorter) }
 
     suspend fun getUsersByFullName(
         fullName: String,
@@ -405,48 +384,28 @@ object ConnectyCube {
         sorter: RequestSorter?,
         successCallback: (PagedUsersResult) -> Unit,
         errorCallback: (Exception) -> Unit,
-    ): Job = call(successCallback, errorCallback) { native.getUsersByFullName(fullName, pagination, sorter) }
+    ): Job = call(successCallback, errorCallback) { getUsersByFullName(fullName, pagination, sorter) }
 
-    /** Users having any of the tags, as in the official SDK (`setOf("iphone")`). */
+    /** Users having any of the tags (`setOf("iphone")`). */
     suspend fun getUsersByTags(
-        tags: Set<String>,
+        tags: Collection<String>,
         pagination: RequestPagination? = null,
         sorter: RequestSorter? = null,
     ): PagedUsersResult = native.getUsersByTags(tags.toList(), pagination, sorter)
 
-    suspend fun getUsersByTags(
-        tags: List<String>,
-        pagination: RequestPagination? = null,
-        sorter: RequestSorter? = null,
-    ): PagedUsersResult = native.getUsersByTags(tags, pagination, sorter)
-
     fun getUsersByTags(
-        tags: Set<String>,
+        tags: Collection<String>,
         successCallback: (PagedUsersResult) -> Unit,
         errorCallback: (Exception) -> Unit,
     ): Job = getUsersByTags(tags, null, null, successCallback, errorCallback)
 
     fun getUsersByTags(
-        tags: Set<String>,
+        tags: Collection<String>,
         pagination: RequestPagination?,
         sorter: RequestSorter?,
         successCallback: (PagedUsersResult) -> Unit,
         errorCallback: (Exception) -> Unit,
-    ): Job = call(successCallback, errorCallback) { native.getUsersByTags(tags.toList(), pagination, sorter) }
-
-    fun getUsersByTags(
-        tags: List<String>,
-        successCallback: (PagedUsersResult) -> Unit,
-        errorCallback: (Exception) -> Unit,
-    ): Job = getUsersByTags(tags, null, null, successCallback, errorCallback)
-
-    fun getUsersByTags(
-        tags: List<String>,
-        pagination: RequestPagination?,
-        sorter: RequestSorter?,
-        successCallback: (PagedUsersResult) -> Unit,
-        errorCallback: (Exception) -> Unit,
-    ): Job = call(successCallback, errorCallback) { native.getUsersByTags(tags, pagination, sorter) }
+    ): Job = call(successCallback, errorCallback) { getUsersByTags(tags, pagination, sorter) }
 
     // ------------------------------------------------------------------ storage
 
