@@ -65,16 +65,19 @@ class RestoreTests(EmulatorTestCase):
         self.assertEqual(self.sessions.active_session().user_id, user.id)
         self.assertEqual(request_count("POST /session"), 2)
 
-    async def test_retained_credentials_renew_without_a_handler(self):
+    async def test_by_default_a_password_session_renews_itself(self):
+        # The docs' promise, with nothing to opt into: the sign-in is kept in memory.
         user = await self.sign_up("retained")
-        self.init(retain_credentials=True)
+        self.init()
         await self.user_session("retained")
         emulator("POST", "clock", {"advance_secs": TWO_HOURS_AND_A_SECOND})
         self.assertEqual((await self.cube.get_user_by_id(user.id)).id, user.id)
         self.assertEqual(request_count("POST /session"), 2)
+        self.assertEqual(self.sessions.active_session().user_id, user.id)
 
-    async def test_without_a_handler_the_expired_session_is_an_error(self):
+    async def test_without_a_handler_or_a_kept_sign_in_the_expired_session_is_an_error(self):
         user = await self.sign_up("expired")
+        self.init(retain_credentials=False)
         await self.user_session("expired")
         emulator("POST", "clock", {"advance_secs": TWO_HOURS_AND_A_SECOND})
         with self.assertRaises(cc.ConnectycubeError.SessionExpired):

@@ -102,8 +102,9 @@ pub struct ConnectycubeConfig {
     pub api_endpoint: String,
     #[uniffi(default = "chat.connectycube.com")]
     pub chat_endpoint: String,
-    /// Keep the signed-in user's credentials in memory so an expired session renews itself.
-    #[uniffi(default = false)]
+    /// Keep the signed-in user's login or email and password in memory (never persisted) so
+    /// an expired session renews itself, as the official SDKs promise. On by default.
+    #[uniffi(default = true)]
     pub retain_credentials: bool,
     /// Root certificates (PEM texts) trusted as well as the bundled Mozilla roots: a
     /// corporate proxy's or a staging server's CA.

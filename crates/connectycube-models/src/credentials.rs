@@ -163,6 +163,12 @@ impl Credentials {
         }
     }
 
+    /// A login or email with a password: what can sign in again by itself. Tokens (CIdP,
+    /// Firebase, social) expire on their own and a guest is a new user each time.
+    pub fn is_password(&self) -> bool {
+        matches!(self, Self::Login { .. } | Self::Email { .. })
+    }
+
     /// `false` only for guests: `POST /login` cannot turn an application session into a guest session.
     pub fn supports_login(&self) -> bool {
         !matches!(self, Self::Guest { .. })

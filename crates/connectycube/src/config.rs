@@ -63,8 +63,8 @@ pub struct Config {
     pub api_endpoint: String,
     pub timeouts: Timeouts,
     pub retry: RetryConfig,
-    /// Keep the credentials of the last user session in memory to renew it when it
-    /// expires. Off by default: apps opt in (or provide a `SessionRestore`).
+    /// Keep the login or email and password of the signed-in user in memory to renew the
+    /// session when it expires. On by default; token sign-ins are never kept.
     pub retain_credentials: bool,
     /// Treat a session as expired this long before the server's expiry, so a call does not
     /// race the deadline.

@@ -119,7 +119,7 @@ impl ConnectyCubeBuilder {
             allow_http: false,
             timeouts: Timeouts::default(),
             retry: RetryConfig::default(),
-            retain_credentials: false,
+            retain_credentials: true,
             expiry_margin: Duration::from_secs(30),
             transport: None,
             store: None,
@@ -145,8 +145,12 @@ impl ConnectyCubeBuilder {
         allow_insecure_http(allow: bool) => allow_http = allow;
         timeouts(timeouts: Timeouts) => timeouts = timeouts;
         retry(retry: RetryConfig) => retry = retry;
-        /// Keeps the credentials of the signed-in user in memory (never persisted) so an
-        /// expired session renews by itself. Off by default.
+        /// Keeps the login or email and password of the signed-in user in memory (never
+        /// persisted, never logged) so an expired session renews by itself, as the official
+        /// SDKs promise. On by default; with `false` an expired user session is
+        /// [`Error::SessionExpired`] unless a [`SessionRestore`] renews it. Token sign-ins
+        /// (Custom Identity Provider, Firebase, Facebook, Twitter) are never kept: their
+        /// tokens expire on their own, so they renew through the restore hook.
         retain_credentials(retain: bool) => retain_credentials = retain;
         /// Renews a session this long before its expiry. Default 30 s.
         expiry_margin(margin: Duration) => expiry_margin = margin;

@@ -3,7 +3,7 @@
 //! ```no_run
 //! # async fn demo() -> Result<(), connectycube::Error> {
 //! use connectycube::{ConnectyCube, Credentials, NewUser};
-//! let cc = ConnectyCube::builder(1, "29WfrNWdvkhmX6V").retain_credentials(true).build()?;
+//! let cc = ConnectyCube::builder(1, "29WfrNWdvkhmX6V").build()?;
 //! cc.users().sign_up(NewUser::with_login("marvin18", "supersecurepwd")).await?;
 //! cc.auth().create_session(Some(Credentials::Login { login: "marvin18".into(), password: "supersecurepwd".into() })).await?;
 //! let found = cc.users().get_by_login("marvin18").await?;
@@ -18,7 +18,8 @@
 //!
 //! Sessions are handled for you: an application session is created when a call needs one;
 //! concurrent calls share one creation; an expired user session is renewed through a
-//! [`SessionRestore`] or retained credentials, never replaced by an application session;
+//! [`SessionRestore`] or the password sign-in kept in memory (on by default), never replaced
+//! by an application session;
 //! a 401 "Required session does not exist" renews once and replays once.
 
 mod api;

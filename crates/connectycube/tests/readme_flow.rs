@@ -15,7 +15,7 @@ async fn the_readme_flow() -> Result<(), Error> {
     // --- README: Using the SDK from Rust ---
     let cc = ConnectyCube::builder(APP_ID, AUTH_KEY)
         .api_endpoint(emulator.url()) // (not in the README: the default is the real service)
-        .retain_credentials(true) // renew an expired user session by itself (opt-in)
+        .retain_credentials(true) // the default: an expired user session signs in again by itself
         .build()?;
 
     // Sign up (no session needed).

@@ -245,7 +245,8 @@ async fn the_restore_hook_renews_an_expired_user_session_once() {
 #[tokio::test(flavor = "multi_thread")]
 async fn without_a_way_to_renew_an_expired_user_session_is_session_expired() {
     let env = Env::start().await;
-    let cc = env.client().build().unwrap();
+    // The app turned the kept sign-in off and gave no restore hook.
+    let cc = env.client().retain_credentials(false).build().unwrap();
     let me = signed_in(&cc).await;
     env.advance(2 * 3600 + 1).await;
     let before = env.count("POST /session").await;
@@ -503,6 +504,64 @@ async fn expiry_is_tracked_from_the_server_header() {
     let moved = (extended - first).whole_seconds();
     assert!((3590..=3610).contains(&moved), "sliding expiry moved by {moved} s");
     assert!(cc.is_session_valid());
+}
+
+/// The docs' promise: a password sign-in renews itself after the 2-hour expiry, with
+/// nothing to opt into.
+#[tokio::test(flavor = "multi_thread")]
+async fn by_default_a_password_sign_in_renews_itself_after_expiry() {
+    let env = Env::start().await;
+    let cc = env.client().build().unwrap();
+    let me = signed_in(&cc).await;
+    env.advance(2 * 3600 + 1).await;
+    let before = env.count("POST /session").await;
+    assert_eq!(cc.users().get(me).await.unwrap().id, me);
+    assert_eq!(env.count("POST /session").await - before, 1, "one renewal");
+    assert_eq!(
+        cc.auth().active_session().unwrap().user_id,
+        Some(me),
+        "still the user's"
+    );
+}
+
+/// Tokens expire on their own: a token sign-in is not kept, and without a restore hook its
+/// expiry is `SessionExpired`, never a sign-in with a stale token.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_token_sign_in_is_not_kept_by_default() {
+    let env = Env::start().await;
+    env.control(
+        reqwest::Method::POST,
+        "identities",
+        Some(json!({"provider": "custom", "token": "cidp-token-1", "uid": "ext-uid-1"})),
+    )
+    .await;
+    let cc = env.client().build().unwrap();
+    let session = cc
+        .auth()
+        .create_session(Some(Credentials::CustomIdentityProvider {
+            token: "cidp-token-1".into(),
+        }))
+        .await
+        .unwrap();
+    env.advance(2 * 3600 + 1).await;
+    let before = env.count("POST /session").await;
+    assert_eq!(
+        cc.users().get(session.user_id.unwrap()).await.unwrap_err(),
+        Error::SessionExpired
+    );
+    assert_eq!(env.count("POST /session").await, before);
+}
+
+/// Signing out drops the kept sign-in: what follows is an application session.
+#[tokio::test(flavor = "multi_thread")]
+async fn signing_out_drops_the_kept_sign_in() {
+    let env = Env::start().await;
+    let cc = env.client().build().unwrap();
+    let me = signed_in(&cc).await;
+    cc.auth().sign_out().await.unwrap();
+    env.advance(2 * 3600 + 1).await;
+    assert_eq!(cc.users().get(me).await.unwrap().id, me);
+    assert_eq!(cc.auth().active_session().unwrap().user_id, None, "not signed in again");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -54,7 +54,9 @@ final class ReliabilityTests: EmulatorTestCase {
         try cube.doInit(
             applicationId: Emulator.applicationId,
             authorizationKey: Emulator.authorizationKey,
-            connectycubeConfig: ConnectycubeConfig(apiEndpoint: Emulator.url, retainCredentials: true)
+            // The default config, as an app written from the docs has it: the sign-in is
+            // kept in memory and renews the expired session.
+            connectycubeConfig: ConnectycubeConfig(apiEndpoint: Emulator.url)
         )
         let me = try await signedIn("marvin18")
         let sessionsBefore = try Emulator.count("POST /session")

@@ -218,7 +218,9 @@ impl SharedSession {
         slot.failure = None;
         slot.user_expected = session.is_user_session();
         slot.credentials = match credentials {
-            Some(c) if self.retain_credentials && session.is_user_session() => Some(c.clone()),
+            Some(c) if self.retain_credentials && session.is_user_session() => {
+                Some(c.clone()).filter(Credentials::is_password)
+            }
             _ if session.is_user_session() => slot.credentials.take().filter(|_| self.retain_credentials),
             _ => None,
         };
@@ -241,7 +243,7 @@ impl SharedSession {
         let snapshot = current.snapshot();
         slot.user_expected = snapshot.is_user_session();
         slot.credentials = credentials
-            .filter(|_| self.retain_credentials && snapshot.is_user_session())
+            .filter(|c| self.retain_credentials && snapshot.is_user_session() && c.is_password())
             .cloned();
         self.save(&snapshot);
     }

@@ -1,6 +1,7 @@
 package com.connectycube.test
 
 import com.connectycube.ConnectyCube
+import com.connectycube.ConnectycubeConfig
 import com.connectycube.ConnectycubeException
 import com.connectycube.ConnectycubeFile
 import com.connectycube.ConnectycubeProvider
@@ -594,7 +595,10 @@ private suspend fun kotlinx.coroutines.Job.cancelAndJoinCompat() {
 }
 
 fun concurrentRenewal() = runBlocking {
-    resetWorld(retainCredentials = true)
+    resetWorld()
+    // The default config, as an app written from the docs has it: the sign-in is kept in
+    // memory and renews the expired session.
+    ConnectyCube.init(APP_ID, AUTH_KEY, ConnectycubeConfig(endpoint))
     val user = newUser()
     ConnectyCube.createSession(ConnectycubeUser(login = user.login, password = PASSWORD))
     val before = Emulator.requests("POST /session")
@@ -605,6 +609,7 @@ fun concurrentRenewal() = runBlocking {
     }.awaitAll()
     assertTrue(results.all { it.id == user.id }) { "a wrong user among the results" }
     assertEquals(before + 1, Emulator.requests("POST /session"), "POST /session after 20 calls")
+    assertEquals(user.id, ConnectycubeSessionManager.activeSession?.userId, "still the user's session")
 }
 
 fun restoreHandler() = runBlocking {
