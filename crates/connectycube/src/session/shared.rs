@@ -29,6 +29,10 @@ type Renewal = Shared<BoxFuture<'static, Result<SessionRef>>>;
 /// starting another: N waiting calls must not turn one outage into N request storms.
 const FAILURE_HOLD: std::time::Duration = std::time::Duration::from_secs(1);
 
+/// A session the server forgets this long or more before its known expiry was ended on
+/// purpose, not expired: more than clock rounding and the server's own delays.
+const EARLY_END_SLACK: time::Duration = time::Duration::minutes(1);
+
 /// The session slot (current session, renewal in flight, last failure), the app's store
 /// and restore hook, and the clock that says what is still live.
 pub(crate) struct SharedSession {
@@ -275,12 +279,25 @@ impl SharedSession {
         }
     }
 
-    /// The server no longer knows `token`: forget it (a renewal follows).
+    /// The server no longer knows `token`: forget it (a renewal follows). A user session
+    /// the server ended well before its expiry was ended on purpose (signed out from
+    /// another device, or by the app's backend): the kept sign-in goes with it, since
+    /// signing back in by itself would undo that. An expired one renews as promised.
     pub fn invalidate(&self, token: &Secret) {
+        let server_now = self.clock.server_now();
         let mut slot = self.slot.lock();
-        if slot.current.as_ref().is_some_and(|c| &c.handle.token == token) {
-            slot.current = None;
+        let Some(current) = slot.current.as_ref().filter(|c| &c.handle.token == token) else {
+            return;
+        };
+        let ended_early = current.handle.user_id.is_some()
+            && current
+                .expires_at
+                .is_some_and(|expiry| expiry > server_now.saturating_add(EARLY_END_SLACK));
+        if ended_early {
+            tracing::debug!("the server ended the user session before its expiry: the kept sign-in is dropped");
+            slot.credentials = None;
         }
+        slot.current = None;
     }
 
     /// The session ended for good (destroyed, or the user deleted).
