@@ -28,8 +28,8 @@ mod toolchain;
 mod util;
 
 #[cfg(test)]
-#[path = "../tests/import_cycles.rs"]
-mod import_cycles;
+#[path = "../tests/module_graph.rs"]
+mod module_graph;
 
 use anyhow::{Result, bail};
 use clap::{Parser, Subcommand};

@@ -14,7 +14,7 @@
 //! builder) → `api/` (one handle per area) → `client.rs` (what the handles share, the loop
 //! that runs a call) → `session/` (the shared session, creation, signing, clock skew) →
 //! `http/` (build, send, retry decisions) → the transport. `error.rs` and `config.rs` are
-//! used by all (`tests/module_layers.rs` keeps it so).
+//! used by all (`xtask/tests/module_graph.rs` keeps it so).
 //!
 //! Sessions are handled for you: an application session is created when a call needs one;
 //! concurrent calls share one creation; an expired user session is renewed through a

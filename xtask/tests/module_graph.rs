@@ -1,5 +1,7 @@
 //! No module (file) of the listed source trees imports, directly or through others, a file
-//! that imports it back: such loops make a tree hard to split and to read bottom-up.
+//! that imports it back: such loops make a tree hard to split and to read bottom-up. And the
+//! SDK's files depend one way — api → client → session → http — so a request's path can be
+//! read top-down.
 //!
 //! The graph is built from the text: `use crate::…`, `use super::…`, `use self::…`, `use
 //! child::…` and `crate::a::b` / `super::a` paths anywhere outside comments, each resolved to
@@ -32,6 +34,60 @@ fn no_import_cycle() {
         }
     }
     assert!(cycles.is_empty(), "import cycles:\n{}", cycles.join("\n"));
+}
+
+/// The SDK's files that sit outside its layers: the crate root re-exports from every layer,
+/// and the test-only files may see everything.
+const OUTSIDE_THE_LAYERS: [&str; 3] = ["lib.rs", "unit_tests.rs", "date_properties.rs"];
+
+#[test]
+fn the_sdk_depends_one_way() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/connectycube/src");
+    let graph = graph(&src);
+    assert!(graph.len() > 5, "no source files found under {}", src.display());
+    let mut problems = Vec::new();
+    for (from, targets) in graph
+        .iter()
+        .filter(|(from, _)| !OUTSIDE_THE_LAYERS.contains(&from.as_str()))
+    {
+        for to in targets {
+            if let Some(rule) = forbidden(from, to) {
+                problems.push(format!("{from} uses {to}: {rule}"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "layering broken:\n  {}", problems.join("\n  "));
+}
+
+/// Why SDK file `from` may not use `to`, if it may not.
+fn forbidden(from: &str, to: &str) -> Option<&'static str> {
+    let layer = |file: &str| -> &'static str {
+        if file.starts_with("api/") {
+            "api"
+        } else if file.starts_with("session/") {
+            "session"
+        } else if file.starts_with("http/") {
+            "http"
+        } else if file == "client.rs" {
+            "client"
+        } else if file == "connectycube.rs" {
+            "facade"
+        } else {
+            "base"
+        }
+    };
+    match (layer(from), layer(to)) {
+        ("api", "facade") => Some("the API handles sit below the public client that hands them out"),
+        ("client", "api" | "facade") => Some("client.rs sits below the API handles"),
+        ("session", "api" | "client" | "facade") => Some("session/ sits below client.rs and api/"),
+        ("http", "session" | "client" | "api" | "facade") => {
+            Some("http/ composes, sends and judges what it is given; it knows no session, client or API")
+        }
+        ("base", "session" | "client" | "api" | "http" | "facade") => {
+            Some("config.rs and error.rs are used by every layer and use none")
+        }
+        _ => None,
+    }
 }
 
 /// A file's module path: `lang/kotlin.rs` and `lang/kotlin/mod.rs` → `lang::kotlin`.
