@@ -136,11 +136,7 @@ impl From<connectycube::Error> for ConnectycubeError {
                 errors: messages,
                 field_errors: field_errors(fields),
             },
-            // `{ .. }` matches the variant whatever it carries: the reason is its message
-            // without the "network error: " both crates put first.
-            ref network @ E::Network { .. } => Self::Network {
-                reason: without_prefix(network.to_string(), "network error: "),
-            },
+            E::Network { message, .. } => Self::Network { reason: message },
             E::Tls(reason) => Self::Tls { reason },
             E::RequestTooLarge { status, reason } => Self::RequestTooLarge {
                 http_status_code: status.map(i32::from),
@@ -171,13 +167,6 @@ impl From<connectycube::Error> for ConnectycubeError {
                 },
             },
         }
-    }
-}
-
-fn without_prefix(text: String, prefix: &str) -> String {
-    match text.strip_prefix(prefix) {
-        Some(rest) => rest.to_owned(),
-        None => text,
     }
 }
 
