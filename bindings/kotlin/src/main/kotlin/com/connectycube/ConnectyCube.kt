@@ -86,9 +86,11 @@ object ConnectyCube {
 
     suspend fun createSession(user: ConnectycubeUser? = null): ConnectycubeSession = native.createSession(user)
 
+    @JvmStatic
     fun createSession(successCallback: (ConnectycubeSession) -> Unit, errorCallback: (Exception) -> Unit): Job =
         call(successCallback, errorCallback) { native.createSession(null) }
 
+    @JvmStatic
     fun createSession(
         user: ConnectycubeUser,
         successCallback: (ConnectycubeSession) -> Unit,
@@ -101,6 +103,7 @@ object ConnectyCube {
         accessTokenSecret: String? = null,
     ): ConnectycubeSession = native.createSessionUsingSocialProvider(socialProvider, accessToken, accessTokenSecret)
 
+    @JvmStatic
     fun createSessionUsingSocialProvider(
         socialProvider: String,
         accessToken: String,
@@ -112,6 +115,7 @@ object ConnectyCube {
     }
 
     /** Facebook (no token secret): `createSessionUsingSocialProvider(FACEBOOK, token, { }, { })`. */
+    @JvmStatic
     fun createSessionUsingSocialProvider(
         socialProvider: String,
         accessToken: String,
@@ -122,6 +126,7 @@ object ConnectyCube {
     suspend fun createSessionUsingFirebasePhone(projectId: String, accessToken: String): ConnectycubeSession =
         native.createSessionUsingFirebasePhone(projectId, accessToken)
 
+    @JvmStatic
     fun createSessionUsingFirebasePhone(
         projectId: String,
         accessToken: String,
@@ -132,6 +137,7 @@ object ConnectyCube {
     suspend fun createSessionUsingFirebaseEmail(projectId: String, accessToken: String): ConnectycubeSession =
         native.createSessionUsingFirebaseEmail(projectId, accessToken)
 
+    @JvmStatic
     fun createSessionUsingFirebaseEmail(
         projectId: String,
         accessToken: String,
@@ -141,21 +147,25 @@ object ConnectyCube {
 
     suspend fun getSession(): ConnectycubeSession = native.getSession()
 
+    @JvmStatic
     fun getSession(successCallback: (ConnectycubeSession) -> Unit, errorCallback: (Exception) -> Unit): Job =
         call(successCallback, errorCallback) { native.getSession() }
 
     suspend fun destroySession() = native.destroySession()
 
+    @JvmStatic
     fun destroySession(successCallback: () -> Unit, errorCallback: (Exception) -> Unit): Job =
         callUnit(successCallback, errorCallback) { native.destroySession() }
 
     suspend fun deleteSession(sessionId: Int) = native.deleteSession(sessionId)
 
+    @JvmStatic
     fun deleteSession(sessionId: Int, successCallback: () -> Unit, errorCallback: (Exception) -> Unit): Job =
         callUnit(successCallback, errorCallback) { native.deleteSession(sessionId) }
 
     suspend fun deleteSessionsExceptCurrent() = native.deleteSessionsExceptCurrent()
 
+    @JvmStatic
     fun deleteSessionsExceptCurrent(successCallback: () -> Unit, errorCallback: (Exception) -> Unit): Job =
         callUnit(successCallback, errorCallback) { native.deleteSessionsExceptCurrent() }
 
@@ -163,6 +173,7 @@ object ConnectyCube {
     suspend fun signIn(user: ConnectycubeUser): ConnectycubeUser = native.signIn(user)
 
     @Deprecated("use createSession(user, successCallback, errorCallback)")
+    @JvmStatic
     fun signIn(
         user: ConnectycubeUser,
         successCallback: (ConnectycubeUser) -> Unit,
@@ -177,6 +188,7 @@ object ConnectyCube {
     ): ConnectycubeUser = native.signInUsingSocialProvider(socialProvider, accessToken, accessTokenSecret)
 
     @Deprecated("use createSessionUsingSocialProvider")
+    @JvmStatic
     fun signInUsingSocialProvider(
         socialProvider: String,
         accessToken: String,
@@ -188,6 +200,7 @@ object ConnectyCube {
     }
 
     @Deprecated("use createSessionUsingSocialProvider")
+    @JvmStatic
     fun signInUsingSocialProvider(
         socialProvider: String,
         accessToken: String,
@@ -200,6 +213,7 @@ object ConnectyCube {
         native.signInUsingFirebasePhone(projectId, accessToken)
 
     @Deprecated("use createSessionUsingFirebasePhone")
+    @JvmStatic
     fun signInUsingFirebasePhone(
         projectId: String,
         accessToken: String,
@@ -212,6 +226,7 @@ object ConnectyCube {
         native.signInUsingFirebaseEmail(projectId, accessToken)
 
     @Deprecated("use createSessionUsingFirebaseEmail")
+    @JvmStatic
     fun signInUsingFirebaseEmail(
         projectId: String,
         accessToken: String,
@@ -223,6 +238,7 @@ object ConnectyCube {
     suspend fun signOut() = native.signOut()
 
     @Deprecated("use destroySession", ReplaceWith("destroySession(successCallback, errorCallback)"))
+    @JvmStatic
     fun signOut(successCallback: () -> Unit, errorCallback: (Exception) -> Unit): Job =
         callUnit(successCallback, errorCallback) { native.signOut() }
 
@@ -230,14 +246,26 @@ object ConnectyCube {
 
     suspend fun signUp(user: ConnectycubeUser): ConnectycubeUser = native.signUp(user)
 
+    @JvmStatic
     fun signUp(
         user: ConnectycubeUser,
         successCallback: (ConnectycubeUser) -> Unit,
         errorCallback: (Exception) -> Unit,
     ): Job = call(successCallback, errorCallback) { native.signUp(user) }
 
+    /** Signs up, then the session is that user's (the 1.x `signUpSignInTask`). */
+    suspend fun signUpAndSignIn(user: ConnectycubeUser): ConnectycubeUser = native.signUpAndSignIn(user)
+
+    @JvmStatic
+    fun signUpAndSignIn(
+        user: ConnectycubeUser,
+        successCallback: (ConnectycubeUser) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = call(successCallback, errorCallback) { native.signUpAndSignIn(user) }
+
     suspend fun updateUser(user: ConnectycubeUser): ConnectycubeUser = native.updateUser(user)
 
+    @JvmStatic
     fun updateUser(
         user: ConnectycubeUser,
         successCallback: (ConnectycubeUser) -> Unit,
@@ -246,11 +274,13 @@ object ConnectyCube {
 
     suspend fun deleteUser() = native.deleteUser()
 
+    @JvmStatic
     fun deleteUser(successCallback: () -> Unit, errorCallback: (Exception) -> Unit): Job =
         callUnit(successCallback, errorCallback) { native.deleteUser() }
 
     suspend fun deleteUserByExternalId(externalId: String) = native.deleteUserByExternalId(externalId)
 
+    @JvmStatic
     fun deleteUserByExternalId(
         externalId: String,
         successCallback: () -> Unit,
@@ -259,16 +289,19 @@ object ConnectyCube {
 
     suspend fun resetPassword(email: String) = native.resetPassword(email)
 
+    @JvmStatic
     fun resetPassword(email: String, successCallback: () -> Unit, errorCallback: (Exception) -> Unit): Job =
         callUnit(successCallback, errorCallback) { native.resetPassword(email) }
 
     suspend fun getUserById(id: Int): ConnectycubeUser = native.getUserById(id)
 
+    @JvmStatic
     fun getUserById(id: Int, successCallback: (ConnectycubeUser) -> Unit, errorCallback: (Exception) -> Unit): Job =
         call(successCallback, errorCallback) { native.getUserById(id) }
 
     suspend fun getUserByLogin(login: String): ConnectycubeUser = native.getUserByLogin(login)
 
+    @JvmStatic
     fun getUserByLogin(
         login: String,
         successCallback: (ConnectycubeUser) -> Unit,
@@ -277,6 +310,7 @@ object ConnectyCube {
 
     suspend fun getUserByEmail(email: String): ConnectycubeUser = native.getUserByEmail(email)
 
+    @JvmStatic
     fun getUserByEmail(
         email: String,
         successCallback: (ConnectycubeUser) -> Unit,
@@ -285,6 +319,7 @@ object ConnectyCube {
 
     suspend fun getUserByPhoneNumber(phone: String): ConnectycubeUser = native.getUserByPhoneNumber(phone)
 
+    @JvmStatic
     fun getUserByPhoneNumber(
         phone: String,
         successCallback: (ConnectycubeUser) -> Unit,
@@ -293,6 +328,7 @@ object ConnectyCube {
 
     suspend fun getUserByExternalId(id: String): ConnectycubeUser = native.getUserByExternalId(id)
 
+    @JvmStatic
     fun getUserByExternalId(
         id: String,
         successCallback: (ConnectycubeUser) -> Unit,
@@ -301,6 +337,7 @@ object ConnectyCube {
 
     suspend fun getUserByFacebookId(id: String): ConnectycubeUser = native.getUserByFacebookId(id)
 
+    @JvmStatic
     fun getUserByFacebookId(
         id: String,
         successCallback: (ConnectycubeUser) -> Unit,
@@ -309,11 +346,67 @@ object ConnectyCube {
 
     suspend fun getUserByTwitterId(id: String): ConnectycubeUser = native.getUserByTwitterId(id)
 
+    @JvmStatic
     fun getUserByTwitterId(
         id: String,
         successCallback: (ConnectycubeUser) -> Unit,
         errorCallback: (Exception) -> Unit,
     ): Job = call(successCallback, errorCallback) { native.getUserByTwitterId(id) }
+
+    /** By the deprecated numeric `externalUserId` (`GET /users/external/{id}`, the 1.x lookup). */
+    suspend fun getUserByExternalUserId(id: Long): ConnectycubeUser = native.getUserByExternalUserId(id)
+
+    @JvmStatic
+    fun getUserByExternalUserId(
+        id: Long,
+        successCallback: (ConnectycubeUser) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = call(successCallback, errorCallback) { native.getUserByExternalUserId(id) }
+
+    /** Users online now, `limit` (1…100) from `offset`. */
+    suspend fun getOnlineUsers(limit: Int = 100, offset: Int = 0): List<ConnectycubeUser> =
+        native.getOnlineUsers(limit, offset)
+
+    @JvmStatic
+    fun getOnlineUsers(
+        limit: Int,
+        offset: Int,
+        successCallback: (List<ConnectycubeUser>) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = call(successCallback, errorCallback) { native.getOnlineUsers(limit, offset) }
+
+    @JvmStatic
+    fun getOnlineUsers(successCallback: (List<ConnectycubeUser>) -> Unit, errorCallback: (Exception) -> Unit): Job =
+        getOnlineUsers(100, 0, successCallback, errorCallback)
+
+    suspend fun getOnlineUsersCount(): Int = native.getOnlineUsersCount()
+
+    @JvmStatic
+    fun getOnlineUsersCount(successCallback: (Int) -> Unit, errorCallback: (Exception) -> Unit): Job =
+        call(successCallback, errorCallback) { native.getOnlineUsersCount() }
+
+    /**
+     * The deprecated v1 list (`GET /users`), which the 1.x SDKs used: filters in their wire
+     * form (`"number id in 1,2"`, `"string login eq bob"`), `order` like `"asc string login"`,
+     * `page` from 1 (the result's `page` is 0-based, as everywhere). A malformed filter is
+     * `ConnectycubeException.InvalidArgument`. ConnectyCube can disable v1 per app: prefer [getUsers].
+     */
+    suspend fun getUsersV1(
+        filters: List<String> = emptyList(),
+        order: String? = null,
+        page: Int = 1,
+        perPage: Int = 10,
+    ): PagedUsersResult = native.getUsersV1(filters, order, page, perPage)
+
+    @JvmStatic
+    fun getUsersV1(
+        filters: List<String>,
+        order: String?,
+        page: Int,
+        perPage: Int,
+        successCallback: (PagedUsersResult) -> Unit,
+        errorCallback: (Exception) -> Unit,
+    ): Job = call(successCallback, errorCallback) { native.getUsersV1(filters, order, page, perPage) }
 
     // Paged lookups. Kotlin only fills a defaulted parameter positionally when nothing
     // positional follows it, so the callback forms come in two overloads: without
@@ -328,12 +421,14 @@ object ConnectyCube {
         sorter: RequestSorter? = null,
     ): PagedUsersResult = native.getUsersByIds(ids.toList(), pagination, sorter)
 
+    @JvmStatic
     fun getUsersByIds(
         ids: Collection<Int>,
         successCallback: (PagedUsersResult) -> Unit,
         errorCallback: (Exception) -> Unit,
     ): Job = getUsersByIds(ids, null, null, successCallback, errorCallback)
 
+    @JvmStatic
     fun getUsersByIds(
         ids: Collection<Int>,
         pagination: RequestPagination?,
@@ -352,12 +447,14 @@ object ConnectyCube {
         sorter: RequestSorter? = null,
     ): PagedUsersResult = native.getUsers(paramValues(params), pagination, sorter)
 
+    @JvmStatic
     fun getUsers(
         params: Map<String, Any>,
         successCallback: (PagedUsersResult) -> Unit,
         errorCallback: (Exception) -> Unit,
     ): Job = getUsers(params, null, null, successCallback, errorCallback)
 
+    @JvmStatic
     fun getUsers(
         params: Map<String, Any>,
         pagination: RequestPagination?,
@@ -372,12 +469,14 @@ object ConnectyCube {
         sorter: RequestSorter? = null,
     ): PagedUsersResult = native.getUsersByFullName(fullName, pagination, sorter)
 
+    @JvmStatic
     fun getUsersByFullName(
         fullName: String,
         successCallback: (PagedUsersResult) -> Unit,
         errorCallback: (Exception) -> Unit,
     ): Job = getUsersByFullName(fullName, null, null, successCallback, errorCallback)
 
+    @JvmStatic
     fun getUsersByFullName(
         fullName: String,
         pagination: RequestPagination?,
@@ -393,12 +492,14 @@ object ConnectyCube {
         sorter: RequestSorter? = null,
     ): PagedUsersResult = native.getUsersByTags(tags.toList(), pagination, sorter)
 
+    @JvmStatic
     fun getUsersByTags(
         tags: Collection<String>,
         successCallback: (PagedUsersResult) -> Unit,
         errorCallback: (Exception) -> Unit,
     ): Job = getUsersByTags(tags, null, null, successCallback, errorCallback)
 
+    @JvmStatic
     fun getUsersByTags(
         tags: Collection<String>,
         pagination: RequestPagination?,
@@ -424,6 +525,8 @@ object ConnectyCube {
      * `successCallback`. As the official SDK, `progress` comes last and `public` defaults to
      * false (`uploadFile(path, successCallback = { }, errorCallback = { })`).
      */
+    @JvmStatic
+    @JvmOverloads
     fun uploadFile(
         filePath: String,
         `public`: Boolean = false,
@@ -435,6 +538,38 @@ object ConnectyCube {
             progressListener { percent -> callbackExecutor.execute { onProgress(percent) } }
         }
         return call(successCallback, errorCallback) { native.uploadFile(filePath, `public`, listener) }
+    }
+
+    /**
+     * Uploads bytes held in memory (an image just taken) as `fileName`; without
+     * `contentType` it is guessed from the name. `progress` as in [uploadFile] (suspend).
+     */
+    suspend fun uploadFileData(
+        data: ByteArray,
+        fileName: String,
+        contentType: String? = null,
+        `public`: Boolean = false,
+        progress: ((Int) -> Unit)? = null,
+    ): ConnectycubeFile = native.uploadFileData(data, fileName, contentType, `public`, progress?.let(::progressListener))
+
+    /** As [uploadFileData]; `progress` is delivered on [callbackExecutor], before `successCallback`. */
+    @JvmStatic
+    @JvmOverloads
+    fun uploadFileData(
+        data: ByteArray,
+        fileName: String,
+        contentType: String?,
+        `public`: Boolean,
+        successCallback: (ConnectycubeFile) -> Unit,
+        errorCallback: (Exception) -> Unit,
+        progress: ((Int) -> Unit)? = null,
+    ): Job {
+        val listener = progress?.let { onProgress ->
+            progressListener { percent -> callbackExecutor.execute { onProgress(percent) } }
+        }
+        return call(successCallback, errorCallback) {
+            native.uploadFileData(data, fileName, contentType, `public`, listener)
+        }
     }
 
     // ------------------------------------------------------------------ plumbing
