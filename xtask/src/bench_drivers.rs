@@ -197,6 +197,7 @@ fn kotlin(library: &Path, dir: &Path) -> Result<Launch> {
     let sources = vec![
         generated,
         util::workspace_root().join("bindings/kotlin/src/main/kotlin"),
+        util::workspace_root().join("bindings/kotlin/src/jvmMain/kotlin"),
         driver_src,
     ];
     let jar = dir.join("kotlin").join("driver.jar");

@@ -1,6 +1,7 @@
 //! The Kotlin binding tests: JVM tests against the emulator (`cargo xtask test-bindings --lang
-//! kotlin`). The generated code, the handwritten layer (its JVM part: `src/main/kotlin`, not
-//! `src/androidMain`) and the tests are compiled in ONE `kotlinc` call (`toolchain/kotlin.rs`).
+//! kotlin`). The generated code, the handwritten layer (its JVM part: `src/main/kotlin` and the
+//! JVM stand-ins of `src/jvmMain/kotlin`, not `src/androidMain`) and the tests are compiled in
+//! ONE `kotlinc` call (`toolchain/kotlin.rs`).
 //!
 //! Coroutine wake-ups keep their native threads attached to the JVM
 //! (`kotlin/callback_threads.rs`, applied to every output by `bindings::generate_into`).
@@ -36,6 +37,7 @@ pub fn test(context: &BindingsContext) -> Result<()> {
     let sources = vec![
         context.generated.clone(),
         module.join("src").join("main").join("kotlin"),
+        module.join("src").join("jvmMain").join("kotlin"),
         module.join("src").join("test").join("kotlin"),
     ];
     for dir in &sources {

@@ -16,6 +16,8 @@ import com.connectycube.RequestSorter
 import com.connectycube.SessionPersistence
 import com.connectycube.getPrivateUrlForUID
 import com.connectycube.getPublicUrlForUID
+import com.connectycube.test.legacy.legacyApiTests
+import com.connectycube.test.legacy.legacyDocsTests
 import java.io.File
 import java.util.Collections
 import java.util.concurrent.CountDownLatch
@@ -62,7 +64,8 @@ fun allTests(): List<Pair<String, () -> Any?>> = listOf(
     "session restore handler (lambda)" to ::restoreHandler,
     "session persistence across init" to ::sessionPersistence,
     "provider sessions: Facebook, Twitter, Firebase (suspend + callbacks)" to ::providerSessions,
-) + paramsTests() + faultTests() + tlsTests() + parityTests()
+) + paramsTests() + faultTests() + tlsTests() + parityTests() +
+    legacyDocsTests() + legacyApiTests()
 
 private const val PASSWORD = "supersecurepwd"
 
