@@ -1,7 +1,8 @@
 //! The Kotlin binding tests: JVM tests against the emulator (`cargo xtask test-bindings --lang
 //! kotlin`). The generated code, the handwritten layer (its JVM part: `src/main/kotlin` and the
 //! JVM stand-ins of `src/jvmMain/kotlin`, not `src/androidMain`) and the tests are compiled in
-//! ONE `kotlinc` call (`toolchain/kotlin.rs`).
+//! ONE `kotlinc` call (`toolchain/kotlin.rs`); then `javac` compiles `src/test/java`, which the
+//! Kotlin runner runs with the rest.
 //!
 //! Coroutine wake-ups keep their native threads attached to the JVM
 //! (`kotlin/callback_threads.rs`, applied to every output by `bindings::generate_into`).
@@ -16,7 +17,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 use super::BindingsContext;
-use crate::toolchain::kotlin::{compile, ensure_java, join_paths, kotlin_files, toolchain};
+use crate::toolchain::kotlin::{compile, compile_java, ensure_java, join_paths, kotlin_files, toolchain};
 
 pub(crate) mod callback_threads;
 
@@ -48,13 +49,24 @@ pub fn test(context: &BindingsContext) -> Result<()> {
     let jar = context.build_dir.join("tests.jar");
     let compile_started = Instant::now();
     compile(&toolchain, &sources, &jar)?;
-    eprintln!("kotlin compile step: {:.1} s", compile_started.elapsed().as_secs_f64());
+    // The Java tests call the Kotlin (and the Kotlin runner loads them by name).
+    let java_classes = context.build_dir.join("java-classes");
+    compile_java(
+        &toolchain,
+        &module.join("src").join("test").join("java"),
+        &jar,
+        &java_classes,
+    )?;
+    eprintln!(
+        "kotlin + java compile step: {:.1} s",
+        compile_started.elapsed().as_secs_f64()
+    );
 
     let library_dir = context
         .library
         .parent()
         .context("the FFI library path has no parent directory")?;
-    let mut classpath = vec![jar];
+    let mut classpath = vec![jar, java_classes];
     classpath.extend(toolchain.runtime_classpath());
     let run_started = Instant::now();
     let mut child = Command::new("java")

@@ -6,7 +6,8 @@
 //! - a JDK from Debian when running as root on a machine without one.
 //!
 //! And the one `kotlinc` call that compiles a set of source folders (each call costs ~5 s of
-//! start-up), skipped when no input changed since the last successful compile.
+//! start-up), skipped when no input changed since the last successful compile; then `javac`
+//! for Java sources that call the compiled Kotlin.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -244,11 +245,16 @@ fn find_file(dir: &Path, name: &str) -> Result<Option<PathBuf>> {
 
 /// Every `.kt` file under `dir` (recursively).
 pub(crate) fn kotlin_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    files_with_extension(dir, "kt", out)
+}
+
+/// Every file under `dir` (recursively) whose name ends in `.{extension}`.
+fn files_with_extension(dir: &Path, extension: &str, out: &mut Vec<PathBuf>) -> Result<()> {
     for entry in std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
         let path = entry?.path();
         if path.is_dir() {
-            kotlin_files(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "kt") {
+            files_with_extension(&path, extension, out)?;
+        } else if path.extension().is_some_and(|e| e == extension) {
             out.push(path);
         }
     }
@@ -298,6 +304,38 @@ pub(crate) fn compile(toolchain: &Toolchain, sources: &[PathBuf], jar: &Path) ->
     util::run(&mut command).context("kotlinc failed")?;
     std::fs::write(&stamp, fingerprint)?;
     Ok(())
+}
+
+/// Compiles every `.java` file under `dir` with `javac` into `classes` (emptied first), against
+/// the Kotlin output `kotlin_jar` and its runtime (stdlib, coroutines, JNA).
+pub(crate) fn compile_java(toolchain: &Toolchain, dir: &Path, kotlin_jar: &Path, classes: &Path) -> Result<()> {
+    let mut files = Vec::new();
+    files_with_extension(dir, "java", &mut files)?;
+    files.sort();
+    if classes.exists() {
+        std::fs::remove_dir_all(classes).with_context(|| format!("cannot empty {}", classes.display()))?;
+    }
+    std::fs::create_dir_all(classes).with_context(|| format!("cannot create {}", classes.display()))?;
+    if files.is_empty() {
+        return Ok(());
+    }
+    util::step(&format!("javac: {} files", files.len()));
+    let mut classpath = vec![kotlin_jar.to_path_buf()];
+    classpath.extend(toolchain.runtime_classpath());
+    util::run(
+        Command::new("javac")
+            .arg("-nowarn")
+            .arg("--release")
+            .arg("17")
+            .arg("-encoding")
+            .arg("UTF-8")
+            .arg("-cp")
+            .arg(join_paths(&classpath)?)
+            .arg("-d")
+            .arg(classes)
+            .args(&files),
+    )
+    .context("javac failed")
 }
 
 pub(crate) fn join_paths(paths: &[PathBuf]) -> Result<std::ffi::OsString> {

@@ -65,7 +65,7 @@ fun allTests(): List<Pair<String, () -> Any?>> = listOf(
     "session persistence across init" to ::sessionPersistence,
     "provider sessions: Facebook, Twitter, Firebase (suspend + callbacks)" to ::providerSessions,
 ) + paramsTests() + faultTests() + tlsTests() + parityTests() +
-    legacyDocsTests() + legacyApiTests()
+    legacyDocsTests() + legacyApiTests() + javaTests()
 
 private const val PASSWORD = "supersecurepwd"
 
