@@ -8,6 +8,7 @@ import com.connectycube.core.exception.ResponseException
 import com.connectycube.core.exception.toResponseException
 import java.util.Collections
 import kotlin.coroutines.cancellation.CancellationException
+import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.async
 import kotlinx.coroutines.launch
@@ -53,7 +54,7 @@ internal class SuspendPerformer<T>(
     private val jobs: MutableSet<Job> = Collections.synchronizedSet(HashSet())
 
     override fun performAsync(callback: EntityCallback<T>?) {
-        val job = ConnectyCube.scope.launch(start = kotlinx.coroutines.CoroutineStart.LAZY) {
+        val job = ConnectyCube.scope.launch(start = CoroutineStart.LAZY) {
             val outcome = try {
                 Result.success(request())
             } catch (e: CancellationException) {
@@ -72,7 +73,7 @@ internal class SuspendPerformer<T>(
 
     override fun perform(): T {
         MainThread.refuseBlocking()
-        val deferred = ConnectyCube.scope.async(start = kotlinx.coroutines.CoroutineStart.LAZY) { request() }
+        val deferred = ConnectyCube.scope.async(start = CoroutineStart.LAZY) { request() }
         start(deferred)
         return try {
             runBlocking { deferred.await() }
