@@ -22,14 +22,14 @@ fun parityTests(): List<Pair<String, () -> Any?>> = listOf(
 
 private const val PARITY_PASSWORD = "supersecurepwd"
 
-private fun signedIn(login: String): ConnectycubeUser = runBlocking {
+private fun signedUpAndIn(login: String): ConnectycubeUser = runBlocking {
     val user = ConnectyCube.signUp(ConnectycubeUser(login = login, password = PARITY_PASSWORD))
     ConnectyCube.createSession(ConnectycubeUser(login = login, password = PARITY_PASSWORD))
     user
 }
 
 fun uploadFileData() {
-    signedIn("uploader")
+    signedUpAndIn("uploader")
     val bytes = ByteArray(100_000) { (it * 7).toByte() }
     val guessed = runBlocking { ConnectyCube.uploadFileData(bytes, "photo.png", public = true) }
     assertEquals("image/png", guessed.contentType, "content type guessed from the name")
@@ -79,7 +79,7 @@ fun usersV1() {
 }
 
 fun onlineUsers() {
-    val user = signedIn("online")
+    val user = signedUpAndIn("online")
     runBlocking { ConnectyCube.getUserById(user.id) } // a request: now online
     val online = runBlocking { ConnectyCube.getOnlineUsers() }
     assertTrue(online.any { it.id == user.id }) { "online: $online" }

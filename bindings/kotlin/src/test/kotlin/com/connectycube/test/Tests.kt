@@ -64,7 +64,7 @@ fun allTests(): List<Pair<String, () -> Any?>> = listOf(
     "session restore handler (lambda)" to ::restoreHandler,
     "session persistence across init" to ::sessionPersistence,
     "provider sessions: Facebook, Twitter, Firebase (suspend + callbacks)" to ::providerSessions,
-) + paramsTests() + faultTests() + tlsTests() + parityTests() +
+) + paramsTests() + faultTests() + tlsTests() + docsSnippetTests() + parityTests() +
     legacyDocsTests() + legacyApiTests() + javaTests()
 
 private const val PASSWORD = "supersecurepwd"
