@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use connectycube::{Credentials, Pagination, Sorter, Upload, UserSearch};
+use connectycube::{Credentials, Pagination, Sorter, Upload, UserFilter, UserOrder, UserSearch, content_type_for};
 use parking_lot::RwLock;
 
 use crate::callbacks::{
@@ -255,6 +255,12 @@ impl ConnectyCube {
             .await
     }
 
+    /// Creates the user, then opens a session as that user (Android's `signUpSignInTask`).
+    pub async fn sign_up_and_sign_in(&self, user: ConnectycubeUser) -> Result<ConnectycubeUser> {
+        let (created, _session) = self.sdk()?.auth().sign_up_and_sign_in(new_user(&user)?).await?;
+        crate::client::user(created)
+    }
+
     /// Signs the user out; the session continues as an application session (deprecated
     /// upstream: prefer `destroySession`).
     pub async fn sign_out(&self) -> Result<()> {
@@ -360,6 +366,52 @@ impl ConnectyCube {
         crate::client::user(self.sdk()?.users().get_by_twitter_id(&id).await?)
     }
 
+    /// The user with this numeric external id (`GET /users/external/{id}`, the 1.x SDKs'
+    /// `user(withExternalID: 3789)`); `NotFound` when none.
+    pub async fn get_user_by_external_user_id(&self, id: i64) -> Result<ConnectycubeUser> {
+        let id = u64::try_from(id).map_err(|_| invalid("externalUserId must not be negative"))?;
+        crate::client::user(self.sdk()?.users().get_by_external_user_id(id).await?)
+    }
+
+    /// The deprecated v1 list (`GET /users`), as the 1.x SDKs used it: each filter in its wire
+    /// form (`"number id in 1,2"`, `"string login eq bob"`), `order` as `"asc string login"`,
+    /// `page` from 1.
+    #[uniffi::method(default(filters = [], order = None, page = 1, per_page = 10))]
+    pub async fn get_users_v1(&self, filters: Vec<String>, order: Option<String>, page: i32, per_page: i32) -> Paged {
+        let filters = filters
+            .iter()
+            .map(|text| UserFilter::parse(text).map_err(|e| invalid(e.to_string())))
+            .collect::<Result<Vec<_>>>()?;
+        let order = order
+            .as_deref()
+            .map(|text| UserOrder::parse(text).map_err(|e| invalid(e.to_string())))
+            .transpose()?;
+        let page = u32::try_from(page).map_err(|_| invalid("page must not be negative"))?;
+        let per_page = u32::try_from(per_page).map_err(|_| invalid("perPage must not be negative"))?;
+        #[allow(deprecated, reason = "the 1.x shapes this serves are built on the v1 list")]
+        let answer = self
+            .sdk()?
+            .users()
+            .list_v1(&filters, order.as_ref(), page, per_page)
+            .await?;
+        paged(answer)
+    }
+
+    /// Users online now, `limit` (1…100) from `offset`.
+    #[uniffi::method(default(limit = 100, offset = 0))]
+    pub async fn get_online_users(&self, limit: i32, offset: i32) -> Result<Vec<ConnectycubeUser>> {
+        let limit = u32::try_from(limit).map_err(|_| invalid("limit must not be negative"))?;
+        let offset = id64(offset, "offset")?;
+        let online = self.sdk()?.users().online(limit, offset).await?;
+        online.into_iter().map(user).collect()
+    }
+
+    /// How many users are online now.
+    pub async fn get_online_users_count(&self) -> Result<i32> {
+        let count = self.sdk()?.users().online_count().await?;
+        Ok(i32::try_from(count).unwrap_or(i32::MAX))
+    }
+
     // ---- storage
 
     /// Uploads a file from disk; `progress` hears percentages.
@@ -371,17 +423,42 @@ impl ConnectyCube {
         progress: Option<Arc<dyn UploadProgressListener>>,
     ) -> Result<ConnectycubeFile> {
         let sdk = self.sdk()?;
-        let mut upload = Upload::from_path(&file_path).await?.public(public);
-        if let Some(listener) = progress {
-            upload = upload.on_progress(move |sent, total| {
-                let percent = sent.saturating_mul(100).checked_div(total).unwrap_or(100).min(100);
-                if let Err(error) = listener.on_progress(i32::try_from(percent).unwrap_or(100)) {
-                    crate::callbacks::tracing_warn(&error);
-                }
-            });
-        }
-        ConnectycubeFile::try_from(sdk.storage().upload(upload).await?)
+        let upload = Upload::from_path(&file_path).await?.public(public);
+        ConnectycubeFile::try_from(sdk.storage().upload(with_progress(upload, progress)).await?)
     }
+
+    /// Uploads bytes held in memory (an image just taken) under `file_name`; without
+    /// `content_type` it is guessed from the name's extension.
+    #[uniffi::method(default(content_type = None, public = false, progress = None))]
+    pub async fn upload_file_data(
+        &self,
+        data: Vec<u8>,
+        file_name: String,
+        content_type: Option<String>,
+        public: bool,
+        progress: Option<Arc<dyn UploadProgressListener>>,
+    ) -> Result<ConnectycubeFile> {
+        let sdk = self.sdk()?;
+        let content_type = match content_type {
+            Some(given) if !given.trim().is_empty() => given,
+            _ => content_type_for(&file_name).to_owned(),
+        };
+        let upload = Upload::new(data, file_name, content_type).public(public);
+        ConnectycubeFile::try_from(sdk.storage().upload(with_progress(upload, progress)).await?)
+    }
+}
+
+/// Reports an upload's progress to the listener as whole percentages.
+fn with_progress(upload: Upload, progress: Option<Arc<dyn UploadProgressListener>>) -> Upload {
+    let Some(listener) = progress else {
+        return upload;
+    };
+    upload.on_progress(move |sent, total| {
+        let percent = sent.saturating_mul(100).checked_div(total).unwrap_or(100).min(100);
+        if let Err(error) = listener.on_progress(i32::try_from(percent).unwrap_or(100)) {
+            crate::callbacks::tracing_warn(&error);
+        }
+    })
 }
 
 #[derive(Clone, Copy)]

@@ -36,6 +36,35 @@ async fn single_user_lookups() {
     assert_eq!(h.count("POST /session").await, 1);
 }
 
+/// The 1.x SDKs looked users up by a numeric external id in the path (`/users/external/3789`).
+#[tokio::test(flavor = "multi_thread")]
+async fn lookup_by_numeric_external_user_id() {
+    let h = Harness::start().await;
+    cast(&h).await;
+    let numbered = h
+        .client()
+        .users()
+        .sign_up(new_user(
+            "numbered1",
+            UserFields {
+                external_user_id: Some(3789),
+                ..UserFields::default()
+            },
+        ))
+        .await
+        .unwrap();
+    let users = h.client().users();
+    let found = users.get_by_external_user_id(3789).await.unwrap();
+    assert_eq!((found.id, found.external_user_id), (numbered.id, Some(3789)));
+    let error = users.get_by_external_user_id(3790).await.unwrap_err();
+    assert!(matches!(error, Error::NotFound { .. }), "{error:?}");
+    assert_eq!(
+        h.count("GET /users/external/{id}").await,
+        2,
+        "the path form, not a search"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn lookups_that_find_nobody_are_not_found() {
     let h = Harness::start().await;

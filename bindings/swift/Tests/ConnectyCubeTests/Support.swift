@@ -15,10 +15,15 @@ enum Emulator {
     /// A request to the emulator (its control API or a raw URL), answered with the status and
     /// the decoded JSON body (or nil). Synchronous, so it fits `setUp` and callback tests.
     @discardableResult
-    static func request(_ method: String, _ pathOrURL: String, json: Any? = nil) throws -> (status: Int, body: Any?, data: Data) {
+    static func request(_ method: String, _ pathOrURL: String, json: Any? = nil, headers: [String: String] = [:]) throws
+        -> (status: Int, body: Any?, data: Data)
+    {
         let url = URL(string: pathOrURL.hasPrefix("http") ? pathOrURL : url + pathOrURL)!
         var request = URLRequest(url: url)
         request.httpMethod = method
+        for (name, value) in headers {
+            request.setValue(value, forHTTPHeaderField: name)
+        }
         if let json {
             request.httpBody = try JSONSerialization.data(withJSONObject: json)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")

@@ -52,3 +52,42 @@ async fn an_upload_reports_progress_and_reads_back_by_private_url() {
         .unwrap_err();
     assert!(!missing.message().is_empty(), "{missing:?}");
 }
+
+/// Bytes held in memory (the docs' `UIImagePNGRepresentation(image)`), with a name and an
+/// optional content type.
+#[tokio::test]
+async fn an_upload_from_memory_keeps_its_name_and_content_type() {
+    let turn = Turn::start().await;
+    turn.signed_in("memuploader").await;
+    let bytes: Vec<u8> = (0..70_000u32).map(|i| (i % 241) as u8).collect();
+    let progress = Arc::new(Progress::default());
+    let file = turn
+        .cube
+        .upload_file_data(bytes.clone(), "FileName.png".into(), None, true, Some(progress.clone()))
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            file.name.as_deref(),
+            file.content_type.as_deref(),
+            file.size,
+            file.is_public
+        ),
+        (Some("FileName.png"), Some("image/png"), 70_000, true),
+        "the type guessed from the name"
+    );
+    assert_eq!(progress.0.lock().last(), Some(&100));
+    let public = get_public_url_for_uid(file.uid.clone()).unwrap();
+    let (status, read) = turn.http("GET", &public, None).await;
+    assert_eq!((status, read), (200, bytes));
+
+    let typed = turn
+        .cube
+        .upload_file_data(vec![1, 2, 3], "FileName".into(), Some("image/png".into()), false, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        (typed.content_type.as_deref(), typed.size, typed.is_public),
+        (Some("image/png"), 3, false)
+    );
+}

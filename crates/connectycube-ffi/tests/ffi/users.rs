@@ -239,3 +239,81 @@ async fn a_password_reset_mails_only_a_known_address() {
         "{text}"
     );
 }
+
+/// What the 1.x SDKs did that the 2.x ones dropped: a user by numeric external id, the v1
+/// list with `filter[]` and `order`, online users, sign-up-and-sign-in in one call.
+#[tokio::test]
+async fn the_1x_lookups_and_sign_up_sign_in() {
+    let turn = Turn::start().await;
+    let numbered = turn
+        .cube
+        .sign_up(ConnectycubeUser {
+            external_user_id: Some(3789),
+            ..user("numbered1", PASSWORD)
+        })
+        .await
+        .unwrap();
+    turn.sign_up("listed01").await;
+    turn.sign_up("listed02").await;
+
+    let me = turn.cube.sign_up_and_sign_in(user("newbie01", PASSWORD)).await.unwrap();
+    assert_eq!(me.login.as_deref(), Some("newbie01"));
+    assert_eq!(
+        turn.cube.get_session().await.unwrap().user_id,
+        Some(me.id),
+        "signed in as the new user"
+    );
+
+    let found = turn.cube.get_user_by_external_user_id(3789).await.unwrap();
+    assert_eq!((found.id, found.external_user_id), (numbered.id, Some(3789)));
+    assert!(matches!(
+        turn.cube.get_user_by_external_user_id(3790).await,
+        Err(ConnectycubeError::NotFound { .. })
+    ));
+
+    let page = turn
+        .cube
+        .get_users_v1(
+            vec!["string login in listed01,listed02,numbered1".into()],
+            Some("desc string login".into()),
+            1,
+            2,
+        )
+        .await
+        .unwrap();
+    assert_eq!(logins(&page), ["numbered1", "listed02"]);
+    assert_eq!(
+        (page.page, page.per_page, page.total_entries),
+        (0, 2, 3),
+        "page is 0-based in the answer"
+    );
+    let second = turn
+        .cube
+        .get_users_v1(
+            vec!["string login in listed01,listed02,numbered1".into()],
+            Some("desc string login".into()),
+            2,
+            2,
+        )
+        .await
+        .unwrap();
+    assert_eq!(logins(&second), ["listed01"]);
+
+    let before = turn.requests().await;
+    for (filters, order) in [
+        (vec!["number id eq abc".to_owned()], None),
+        (vec!["login eq bob".to_owned()], None),
+        (vec![], Some("sideways string login".to_owned())),
+    ] {
+        let refused = turn.cube.get_users_v1(filters.clone(), order, 1, 10).await;
+        assert!(
+            matches!(refused, Err(ConnectycubeError::InvalidArgument { .. })),
+            "{filters:?}: {refused:?}"
+        );
+    }
+    assert_eq!(turn.requests().await, before, "refused before anything is sent");
+
+    let online = turn.cube.get_online_users(100, 0).await.unwrap();
+    assert!(online.iter().any(|u| u.id == me.id), "the signed-in user is online");
+    assert!(turn.cube.get_online_users_count().await.unwrap() >= 1);
+}

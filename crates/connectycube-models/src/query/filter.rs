@@ -16,6 +16,13 @@ pub enum FilterType {
 }
 
 impl FilterType {
+    /// From the wire name (`number`, `string`, `date`; any case).
+    pub fn parse(name: &str) -> Option<Self> {
+        [FilterType::Number, FilterType::String, FilterType::Date]
+            .into_iter()
+            .find(|t| t.as_str().eq_ignore_ascii_case(name))
+    }
+
     /// The wire name.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -48,6 +55,22 @@ pub enum FilterOp {
 }
 
 impl FilterOp {
+    const ALL: [FilterOp; 8] = [
+        FilterOp::Gt,
+        FilterOp::Lt,
+        FilterOp::Ge,
+        FilterOp::Le,
+        FilterOp::Eq,
+        FilterOp::Ne,
+        FilterOp::Between,
+        FilterOp::In,
+    ];
+
+    /// From the wire name (`gt`, `in`, …; any case).
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|op| op.as_str().eq_ignore_ascii_case(name))
+    }
+
     /// The wire name.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -90,6 +113,30 @@ impl UserFilter {
             op,
             values: values.into_iter().map(Into::into).collect(),
         }
+    }
+
+    /// A filter written in its wire form, `<type> <field> <op> <value>` (`number id in 1,2`), as
+    /// the 1.x SDKs took it; values of `between`/`in` are comma-separated. Checked as by
+    /// [`UserFilter::validate`].
+    pub fn parse(text: &str) -> Result<Self, SearchError> {
+        let mut parts = text.trim().splitn(4, ' ');
+        let (Some(field_type), Some(field), Some(op), Some(value)) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(SearchError(format!(
+                "filter '{text}' is not '<type> <field> <operator> <value>'"
+            )));
+        };
+        let field_type = FilterType::parse(field_type)
+            .ok_or_else(|| SearchError(format!("filter type '{field_type}' is not number, string or date")))?;
+        let op = FilterOp::parse(op).ok_or_else(|| SearchError(format!("unknown filter operator '{op}'")))?;
+        let values: Vec<&str> = match op {
+            FilterOp::Between | FilterOp::In => value.split(',').map(str::trim).collect(),
+            _ => vec![value],
+        };
+        let filter = UserFilter::new(field_type, field, op, values);
+        filter.validate()?;
+        Ok(filter)
     }
 
     /// Rejects what the server would: an empty field or one with spaces, `custom_data` (not searchable),
@@ -159,6 +206,24 @@ impl UserOrder {
             field_type,
             field: field.into(),
         }
+    }
+
+    /// An order written in its wire form, `<asc|desc> <type> <field>`.
+    pub fn parse(text: &str) -> Result<Self, SearchError> {
+        let parts: Vec<&str> = text.split_whitespace().collect();
+        let [order, field_type, field] = parts.as_slice() else {
+            return Err(SearchError(format!(
+                "order '{text}' is not '<asc|desc> <type> <field>'"
+            )));
+        };
+        let order = match order.to_ascii_lowercase().as_str() {
+            "asc" => Order::Asc,
+            "desc" => Order::Desc,
+            _ => return Err(SearchError(format!("order direction '{order}' is not asc or desc"))),
+        };
+        let field_type = FilterType::parse(field_type)
+            .ok_or_else(|| SearchError(format!("order type '{field_type}' is not number, string or date")))?;
+        Ok(UserOrder::new(order, field_type, *field))
     }
 
     /// The `order` value, e.g. `desc string full_name`.

@@ -251,6 +251,41 @@ mod search_paging_filter {
             "asc date created_at"
         );
     }
+
+    /// The wire form reads back into the same filter; what `validate` refuses, `parse` refuses.
+    #[test]
+    fn v1_filters_parse_from_their_wire_form() {
+        for text in [
+            "number id in 51941,51946",
+            "date created_at between 2018-01-01,2018.12.31",
+            "string login eq john doe",
+            "number id gt 1.5",
+        ] {
+            assert_eq!(UserFilter::parse(text).map(|f| f.to_query_value()), Ok(text.to_owned()));
+        }
+        assert_eq!(
+            UserFilter::parse("NUMBER id IN 1, 2"),
+            Ok(UserFilter::new(FilterType::Number, "id", FilterOp::In, ["1", "2"]))
+        );
+        for bad in [
+            "",
+            "number id in",
+            "integer id eq 1",
+            "number id like 1",
+            "number id eq abc",
+            "string custom_data eq x",
+            "number id between 1",
+        ] {
+            assert!(UserFilter::parse(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            UserOrder::parse("desc string full_name"),
+            Ok(UserOrder::new(Order::Desc, FilterType::String, "full_name"))
+        );
+        for bad in ["", "up string login", "asc text login", "asc string"] {
+            assert!(UserOrder::parse(bad).is_err(), "{bad:?}");
+        }
+    }
 }
 
 mod from_query_pairs {

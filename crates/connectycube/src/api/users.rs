@@ -155,6 +155,14 @@ impl UsersClient {
         self.single(SearchField::ExternalId, external_id).await
     }
 
+    /// `GET /users/external/{id}`: the user with this numeric external id, the 1.x SDKs' form
+    /// (`user(withExternalID: 3789)`); `NotFound` when none.
+    pub async fn get_by_external_user_id(&self, external_user_id: u64) -> Result<User> {
+        let request = ApiRequest::get(format!("/users/external/{external_user_id}"), Need::Any);
+        let answer = self.client.execute(request).await?;
+        decoded(decode_user(&answer.response.body))
+    }
+
     pub async fn get_by_facebook_id(&self, facebook_id: &str) -> Result<User> {
         self.single(SearchField::FacebookId, facebook_id).await
     }
