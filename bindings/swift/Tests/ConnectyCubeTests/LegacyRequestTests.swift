@@ -304,4 +304,35 @@ final class LegacyRequestTests: EmulatorTestCase {
         XCTAssertEqual(try Emulator.count("POST /session") - sessionsBefore, 1, "exactly one renewal")
         XCTAssertEqual(activeUserID().map(UInt.init), me.ID, "the session is still the user's")
     }
+
+    /// 1.x launch code: `Settings` initialises the SDK (here from a dead endpoint to the emulator).
+    func testSettingsInitialiseTheSDK() async throws {
+        try cube.doInit(applicationId: Emulator.applicationId, authorizationKey: Emulator.authorizationKey,
+                        connectycubeConfig: ConnectycubeConfig(apiEndpoint: "http://127.0.0.1:9"))
+        Settings.applicationID = UInt(Emulator.applicationId)!
+        Settings.authKey = Emulator.authorizationKey
+        Settings.apiEndpoint = Emulator.url
+        XCTAssertEqual(Settings.apiEndpoint, Emulator.url)
+        let created = try await legacy("signUp") { o in
+            let user = User()
+            user.login = "marvin18"
+            user.password = "supersecurepwd"
+            Request.signUp(user, successBlock: o.receive, errorBlock: o.fail)
+        }.get()
+
+        // With a secret, session requests are signed with it: a wrong one is refused.
+        Settings.authSecret = "not-the-secret"
+        let refused = await legacy("logIn with a wrong secret") { (o: BlockOutcome<User>) in
+            Request.logIn(withUserLogin: "marvin18", password: "supersecurepwd", successBlock: o.receive, errorBlock: o.fail)
+        }.failure()
+        XCTAssertNotNil(refused)
+        XCTAssertFalse("\(String(describing: refused))".contains("not-the-secret"), "no secret in the error")
+        Settings.authSecret = "SECRETsecret123"
+        let me = try await legacy("logIn") { o in
+            Request.logIn(withUserLogin: "marvin18", password: "supersecurepwd", successBlock: o.receive, errorBlock: o.fail)
+        }.get()
+        XCTAssertEqual(me.ID, created.ID)
+        Settings.authKey = nil
+        Settings.authSecret = nil
+    }
 }
