@@ -219,6 +219,13 @@ final class LegacyRequestTests: EmulatorTestCase {
         XCTAssertFalse((wrongPassword?.userInfo[Request.errorReasonsKey] as? [String])?.isEmpty ?? true)
         XCTAssertFalse("\(String(describing: wrongPassword))".contains("wrong-password-42"), "no secret in the error")
 
+        // 1.x Swift code wrote its error blocks over the bridged `Error`; they still fit.
+        let bridged = await legacy("an (Error) -> Void block") { (o: BlockOutcome<User>) in
+            let errorBlock: (Error) -> Void = { (error: Error) in o.fail(error as NSError) }
+            Request.user(withLogin: "nobody", successBlock: o.receive, errorBlock: errorBlock)
+        }.failure()
+        XCTAssertEqual(bridged?.code, ErrorCode.notFound.rawValue)
+
         let taken = User()
         taken.login = "marvin18"
         taken.password = "supersecurepwd"
