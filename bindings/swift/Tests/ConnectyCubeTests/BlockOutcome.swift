@@ -6,13 +6,13 @@ import XCTest
 import FoundationNetworking
 #endif
 
-/// What the blocks of one 1.x-style call (`Request.…`) delivered. The expectation is
-/// fulfilled by the first block; a second block fails the test (over-fulfilment).
+/// What the blocks (1.x `Request.…`) or callbacks (the new API) of one call delivered. The
+/// expectation is fulfilled by the first; a second fails the test (over-fulfilment).
 final class BlockOutcome<T>: @unchecked Sendable {
     let delivered: XCTestExpectation
     private let lock = NSLock()
     private var value: T?
-    private var error: NSError?
+    private var error: Error?
     private var offMainThread = 0
     private var progressSeen: [Float] = []
 
@@ -25,7 +25,13 @@ final class BlockOutcome<T>: @unchecked Sendable {
         delivered.fulfill()
     }
 
+    /// A 1.x error block.
     func fail(_ error: NSError) {
+        failed(error)
+    }
+
+    /// A new-API error callback.
+    func failed(_ error: Error) {
         record { self.error = error }
         delivered.fulfill()
     }
@@ -44,7 +50,7 @@ final class BlockOutcome<T>: @unchecked Sendable {
     var progressValues: [Float] { lock.lock(); defer { lock.unlock() }; return progressSeen }
     var blocksOffMainThread: Int { lock.lock(); defer { lock.unlock() }; return offMainThread }
 
-    /// The success block's value; the error block's `NSError` is thrown.
+    /// The success block's value; the error block's error is thrown.
     func get() throws -> T {
         lock.lock()
         defer { lock.unlock() }
@@ -55,6 +61,11 @@ final class BlockOutcome<T>: @unchecked Sendable {
 
     /// The error block's `NSError`, or a test failure when the call succeeded.
     func failure(file: StaticString = #filePath, line: UInt = #line) -> NSError? {
+        typedFailure(file: file, line: line).map { $0 as NSError }
+    }
+
+    /// The error callback's error, or a test failure when the call succeeded.
+    func typedFailure(file: StaticString = #filePath, line: UInt = #line) -> Error? {
         lock.lock()
         defer { lock.unlock() }
         if error == nil { XCTFail("expected the error block, got \(String(describing: value))", file: file, line: line) }
