@@ -2,17 +2,13 @@ import ConnectyCube
 import Foundation
 import XCTest
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
-/// What the blocks (1.x `Request.…`) or callbacks (the new API) of one call delivered. The
-/// expectation is fulfilled by the first; a second fails the test (over-fulfilment).
+/// What the blocks of one 1.x-style call (`Request.…`) delivered. The expectation is
+/// fulfilled by the first block; a second block fails the test (over-fulfilment).
 final class BlockOutcome<T>: @unchecked Sendable {
     let delivered: XCTestExpectation
     private let lock = NSLock()
     private var value: T?
-    private var error: Error?
+    private var error: NSError?
     private var offMainThread = 0
     private var progressSeen: [Float] = []
 
@@ -25,13 +21,7 @@ final class BlockOutcome<T>: @unchecked Sendable {
         delivered.fulfill()
     }
 
-    /// A 1.x error block.
     func fail(_ error: NSError) {
-        failed(error)
-    }
-
-    /// A new-API error callback.
-    func failed(_ error: Error) {
         record { self.error = error }
         delivered.fulfill()
     }
@@ -50,7 +40,7 @@ final class BlockOutcome<T>: @unchecked Sendable {
     var progressValues: [Float] { lock.lock(); defer { lock.unlock() }; return progressSeen }
     var blocksOffMainThread: Int { lock.lock(); defer { lock.unlock() }; return offMainThread }
 
-    /// The success block's value; the error block's error is thrown.
+    /// The success block's value; the error block's `NSError` is thrown.
     func get() throws -> T {
         lock.lock()
         defer { lock.unlock() }
@@ -61,11 +51,6 @@ final class BlockOutcome<T>: @unchecked Sendable {
 
     /// The error block's `NSError`, or a test failure when the call succeeded.
     func failure(file: StaticString = #filePath, line: UInt = #line) -> NSError? {
-        typedFailure(file: file, line: line).map { $0 as NSError }
-    }
-
-    /// The error callback's error, or a test failure when the call succeeded.
-    func typedFailure(file: StaticString = #filePath, line: UInt = #line) -> Error? {
         lock.lock()
         defer { lock.unlock() }
         if error == nil { XCTFail("expected the error block, got \(String(describing: value))", file: file, line: line) }
@@ -91,15 +76,6 @@ extension EmulatorTestCase {
 
     /// The emulator's answer for a session token: 200 while it lives, 401 once deleted.
     func sessionStatus(_ token: String?) throws -> Int {
-        var request = URLRequest(url: URL(string: Emulator.url + "/session")!)
-        request.setValue(token ?? "", forHTTPHeaderField: "CB-Token")
-        let done = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var status = 0
-        URLSession.shared.dataTask(with: request) { _, response, _ in
-            status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            done.signal()
-        }.resume()
-        done.wait()
-        return status
+        try Emulator.request("GET", "/session", headers: ["CB-Token": token ?? ""]).status
     }
 }

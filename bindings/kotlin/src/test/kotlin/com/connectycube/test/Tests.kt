@@ -62,7 +62,7 @@ fun allTests(): List<Pair<String, () -> Any?>> = listOf(
     "session restore handler (lambda)" to ::restoreHandler,
     "session persistence across init" to ::sessionPersistence,
     "provider sessions: Facebook, Twitter, Firebase (suspend + callbacks)" to ::providerSessions,
-) + paramsTests() + faultTests() + tlsTests()
+) + paramsTests() + faultTests() + tlsTests() + docsSnippetTests()
 
 private const val PASSWORD = "supersecurepwd"
 
