@@ -312,6 +312,22 @@ final class LegacyRequestTests: EmulatorTestCase {
         XCTAssertEqual(activeUserID().map(UInt.init), me.ID, "the session is still the user's")
     }
 
+    /// With renewal turned off, an expired session is 1.x's 401, so 1.x apps sign in again.
+    func testExpiredSessionWithoutRenewalIs401() async throws {
+        try cube.doInit(applicationId: Emulator.applicationId, authorizationKey: Emulator.authorizationKey,
+                        connectycubeConfig: ConnectycubeConfig(apiEndpoint: Emulator.url, retainCredentials: false))
+        _ = try await signUp("marvin18")
+        let me = try await legacy("login") { o in
+            Request.logIn(withUserLogin: "marvin18", password: "supersecurepwd", successBlock: o.receive, errorBlock: o.fail)
+        }.get()
+        try Emulator.request("POST", "/__emulator/clock", json: ["advance_secs": 7201])
+        let expired = await legacy("a call after the expiry") { (o: BlockOutcome<User>) in
+            Request.user(withID: me.ID, successBlock: o.receive, errorBlock: o.fail)
+        }.failure()
+        XCTAssertEqual(expired?.code, ErrorCode.unAuthorized.rawValue)
+        XCTAssertEqual(expired?.userInfo[Request.errorSDKCodeKey] as? String, "session_expired")
+    }
+
     /// 1.x launch code: `Settings` initialises the SDK (here from a dead endpoint to the emulator).
     func testSettingsInitialiseTheSDK() async throws {
         try cube.doInit(applicationId: Emulator.applicationId, authorizationKey: Emulator.authorizationKey,

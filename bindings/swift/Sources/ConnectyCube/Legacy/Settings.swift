@@ -29,7 +29,7 @@ public enum Settings {
         set { store.change { $0.apiEndpoint = newValue } }
     }
 
-    /// Kept for 1.x code that sets it; the API no longer uses an account key.
+    /// Kept for 1.x code that sets it; this SDK needs no account key.
     public static var accountKey: String? {
         get { store.read { $0.accountKey } }
         set { store.change { $0.accountKey = newValue } }
