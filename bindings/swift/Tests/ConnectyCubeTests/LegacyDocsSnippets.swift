@@ -84,6 +84,7 @@ enum LegacyDocsSnippets {
     // URL, unused in the docs, is returned.
     static func otherUsersAvatar(user: User) -> String? {
         if let data = user.customData?.data(using: .utf8) {
+            // The docs' `as!` under `try?` draws a compiler warning; it is kept as written.
             if let customData = try? JSONSerialization.jsonObject(with: data, options: []) as! [String: String] {
                 let avatarUID = customData["avatar_uid"]
                 let privateAvatarUrl = Blob.privateUrl(forFileUID: avatarUID)
