@@ -7,7 +7,8 @@
 // test-bindings --lang kotlin` compiles src/main/kotlin + src/test/kotlin + the generated code
 // with kotlinc. src/androidMain/kotlin holds what needs the Android SDK and is compiled here only;
 // src/jvmMain/kotlin holds the JVM stand-ins of Android classes those tests need
-// (android.os.Bundle) and is never compiled here, so the AAR uses the platform classes.
+// (android.os.Bundle, android.content.Context) and is never compiled here, so the AAR uses the
+// platform classes.
 
 plugins {
     id("com.android.library") version "8.7.3"

@@ -18,6 +18,7 @@ import com.connectycube.getPrivateUrlForUID
 import com.connectycube.getPublicUrlForUID
 import com.connectycube.test.legacy.legacyApiTests
 import com.connectycube.test.legacy.legacyDocsTests
+import com.connectycube.test.legacy.legacySettingsTests
 import java.io.File
 import java.util.Collections
 import java.util.concurrent.CountDownLatch
@@ -65,7 +66,7 @@ fun allTests(): List<Pair<String, () -> Any?>> = listOf(
     "session persistence across init" to ::sessionPersistence,
     "provider sessions: Facebook, Twitter, Firebase (suspend + callbacks)" to ::providerSessions,
 ) + paramsTests() + faultTests() + tlsTests() + docsSnippetTests() + parityTests() +
-    legacyDocsTests() + legacyApiTests() + javaTests()
+    legacyDocsTests() + legacyApiTests() + legacySettingsTests() + javaTests()
 
 private const val PASSWORD = "supersecurepwd"
 

@@ -7,6 +7,7 @@ import com.connectycube.core.EntityCallback
 import com.connectycube.core.exception.ResponseException
 import com.connectycube.core.exception.toResponseException
 import java.util.Collections
+import java.util.concurrent.Executor
 import kotlin.coroutines.cancellation.CancellationException
 import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Job
@@ -121,6 +122,23 @@ internal object MainThread {
         val looper = looper ?: return false
         val main = looper.getMethod("getMainLooper").invoke(null) ?: return false
         return main == looper.getMethod("myLooper").invoke(null)
+    }
+
+    /**
+     * An executor posting to the Android main looper (`Handler(Looper.getMainLooper()).post`),
+     * found reflectively like [isCurrent]; null off Android.
+     */
+    fun executorOrNull(): Executor? {
+        val looper = looper ?: return null
+        val handlerClass = try {
+            Class.forName("android.os.Handler")
+        } catch (e: ClassNotFoundException) {
+            return null
+        }
+        val main = looper.getMethod("getMainLooper").invoke(null) ?: return null
+        val handler = handlerClass.getConstructor(looper).newInstance(main)
+        val post = handlerClass.getMethod("post", Runnable::class.java)
+        return Executor { command -> post.invoke(handler, command) }
     }
 
     fun refuseBlocking() {

@@ -3,12 +3,15 @@ package com.connectycube.test.java;
 import com.connectycube.ConnectyCube;
 import com.connectycube.ConnectycubeSessionManager;
 import com.connectycube.auth.ConnectycubeAuth;
+import com.connectycube.core.ConnectycubeSettings;
+import com.connectycube.core.ServiceZone;
 import com.connectycube.core.exception.ResponseException;
 import com.connectycube.storage.model.ConnectycubeFile;
 import com.connectycube.test.Emulator;
 import com.connectycube.test.legacy.Outcome;
 import com.connectycube.users.ConnectycubeUsers;
 import com.connectycube.users.model.ConnectycubeUser;
+import android.content.Context;
 import android.os.Bundle;
 import java.io.File;
 import java.nio.file.Files;
@@ -53,6 +56,7 @@ public final class JavaDocsTests {
         tests.put("java docs: deleteUser", JavaDocsTests::deleteUser);
         tests.put("java: new API called statically (ConnectyCube.createSession, getUserByLogin)", JavaDocsTests::newApiStatic);
         tests.put("java: perform() throws ResponseException with status and reasons", JavaDocsTests::performThrows);
+        tests.put("java: 1.x launch code (ConnectycubeSettings.getInstance().init(context, …))", JavaDocsTests::settings);
         return tests;
     }
 
@@ -303,5 +307,28 @@ public final class JavaDocsTests {
             check(!e.toString().contains("wrong-password"), "no password in " + e);
         }
         return null;
+    }
+
+    /** As a 1.x `Application.onCreate` writes it, then a call on the settings it made. */
+    static Object settings() throws Exception {
+        signUp(new ConnectycubeUser("marvin18", PASSWORD));
+        java.util.concurrent.Executor jvmExecutor = ConnectyCube.getCallbackExecutor();
+        Context context = new Context() {
+            @Override
+            public Context getApplicationContext() {
+                return this;
+            }
+        };
+        try {
+            ConnectycubeSettings.getInstance().init(context, "1", "29WfrNWdvkhmX6V", "");
+            ConnectycubeSettings.getInstance().setEndpoints(com.connectycube.test.TestMainKt.getEndpoint(), "chat.example.com", ServiceZone.PRODUCTION);
+            ConnectycubeSettings.getInstance().setAutoCreateSession(true);
+            check(ConnectycubeSettings.getInstance().isAutoCreateSession(), "isAutoCreateSession");
+            ConnectycubeUser user = ConnectycubeUsers.signIn("marvin18", PASSWORD).perform();
+            checkEquals("marvin18", user.getLogin(), "signed in on the settings' endpoint");
+            return user;
+        } finally {
+            ConnectyCube.setCallbackExecutor(jvmExecutor);
+        }
     }
 }
