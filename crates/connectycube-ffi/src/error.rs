@@ -103,6 +103,39 @@ impl ConnectycubeError {
     pub fn message(&self) -> String {
         self.to_string()
     }
+
+    /// The HTTP status the 1.x SDKs reported for this failure (Android
+    /// `ResponseException.getHttpStatusCode()`, iOS `NSError.code`): the server's, and 401 for a
+    /// session that expired and could not be renewed, which is what the server answered 1.x
+    /// apps; none when no answer came (network, timeout, an argument refused, cancelled).
+    pub fn legacy_status_code(&self) -> Option<i32> {
+        match self {
+            Self::Response { http_status_code, .. }
+            | Self::Forbidden { http_status_code, .. }
+            | Self::NotFound { http_status_code, .. }
+            | Self::Validation { http_status_code, .. } => Some(*http_status_code),
+            Self::RequestTooLarge { http_status_code, .. } => *http_status_code,
+            Self::SessionExpired => Some(401),
+            _ => None,
+        }
+    }
+
+    /// The reasons the 1.x SDKs listed (Android `ResponseException.getErrors()`): the server's
+    /// messages when it gave any, else this error's own words.
+    pub fn reasons(&self) -> Vec<String> {
+        let server = match self {
+            Self::Response { errors, .. }
+            | Self::Forbidden { errors, .. }
+            | Self::NotFound { errors, .. }
+            | Self::Validation { errors, .. } => errors.clone(),
+            _ => Vec::new(),
+        };
+        if server.is_empty() {
+            vec![self.message()]
+        } else {
+            server
+        }
+    }
 }
 
 fn field_errors(fields: BTreeMap<String, Vec<String>>) -> HashMap<String, Vec<String>> {
@@ -263,6 +296,43 @@ mod tests {
             assert_eq!(ffi.message(), expected, "{name}");
         }
         assert_eq!(ConnectycubeError::NotInitialized.code(), "not_initialized");
+    }
+
+    #[test]
+    fn the_status_and_reasons_the_1x_sdks_reported() {
+        let statuses: Vec<(&str, Option<i32>)> = every_core_error()
+            .into_iter()
+            .map(|(name, core)| (name, ConnectycubeError::from(core).legacy_status_code()))
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                ("Api", Some(401)),
+                ("SessionExpired", Some(401)),
+                ("Forbidden", Some(403)),
+                ("NotFound", Some(404)),
+                ("Validation", Some(422)),
+                ("Network", None),
+                ("Tls", None),
+                ("RequestTooLarge", Some(414)),
+                ("ResponseTooLarge", None),
+                ("Timeout", None),
+                ("Decode", None),
+                ("InvalidInput", None),
+                ("Cancelled", None),
+            ]
+        );
+        let forbidden = ConnectycubeError::from(connectycube::Error::Forbidden {
+            messages: vec!["Forbidden. Need user.".into()],
+        });
+        assert_eq!(forbidden.reasons(), ["Forbidden. Need user."]);
+        let bare = ConnectycubeError::from(connectycube::Error::NotFound { messages: vec![] });
+        assert_eq!(
+            bare.reasons(),
+            [bare.message()],
+            "an answer without a message still says what happened"
+        );
+        assert_eq!(ConnectycubeError::Timeout.reasons(), ["the request timed out"]);
     }
 
     #[test]

@@ -128,14 +128,10 @@ public final class Request: @unchecked Sendable {
         return NSError(domain: errorDomain, code: code(of: error), userInfo: userInfo)
     }
 
+    /// The status is decided in Rust (`legacyStatusCode()`), alike for the Android 1.x layer.
     private static func code(of error: ConnectycubeError) -> Int {
-        if let status = error.httpStatusCode { return Int(status) }
-        switch error {
-        // An expired session that could not be renewed: 1.x apps see the 401 the server
-        // gave 1.x for it, and sign in again on that code.
-        case .SessionExpired: return ErrorCode.unAuthorized.rawValue
-        case .Cancelled: return ErrorCode.cancelled.rawValue
-        default: return ErrorCode.unknown.rawValue
-        }
+        if let status = error.legacyStatusCode() { return Int(status) }
+        if case .Cancelled = error { return ErrorCode.cancelled.rawValue }
+        return ErrorCode.unknown.rawValue
     }
 }

@@ -44,18 +44,8 @@ open class ResponseException : IOException {
 /** A failure of the new API as the 1.x error; the original stays its cause. */
 internal fun Throwable.toResponseException(): ResponseException = when (this) {
     is ResponseException -> this
-    is ConnectycubeException -> {
-        val (status, reasons) = when (this) {
-            is ConnectycubeException.Response -> httpStatusCode to errors
-            is ConnectycubeException.Forbidden -> httpStatusCode to errors
-            is ConnectycubeException.NotFound -> httpStatusCode to errors
-            is ConnectycubeException.Validation -> httpStatusCode to errors
-            is ConnectycubeException.SessionExpired -> 401 to listOf(message())
-            is ConnectycubeException.RequestTooLarge -> (httpStatusCode ?: 0) to listOf(message())
-            else -> 0 to listOf(message())
-        }
-        // An answer without a message still says what happened.
-        ResponseException(status, reasons.ifEmpty { listOf(message()) }).also { it.initCause(this) }
-    }
+    // The status and reasons are decided in Rust, alike for the Swift 1.x layer.
+    is ConnectycubeException ->
+        ResponseException(legacyStatusCode() ?: 0, reasons()).also { it.initCause(this) }
     else -> ResponseException(message ?: javaClass.simpleName).also { it.initCause(this) }
 }
