@@ -5,8 +5,49 @@ import Foundation
 // instances. They are plain carriers: each converts to and from the new API's records, and
 // every behaviour stays in the new API (and below it, in Rust).
 
+/// The fields a 1.x `User` and `UpdateUserParameters` both write, and their one conversion
+/// to the new API's record.
+protocol LegacyWritableUserFields: AnyObject {
+    var externalUserID: UInt { get }
+    var blobID: UInt { get }
+    var facebookID: String? { get }
+    var twitterID: String? { get }
+    var fullName: String? { get }
+    var email: String? { get }
+    var login: String? { get }
+    var phone: String? { get }
+    var website: String? { get }
+    var password: String? { get }
+    var oldPassword: String? { get }
+    var customData: String? { get }
+    var avatar: String? { get }
+    var tags: [String]? { get }
+}
+
+extension LegacyWritableUserFields {
+    /// These fields as the new API's record (unset: nil).
+    var writableFields: ConnectycubeUser {
+        var user = ConnectycubeUser()
+        user.externalUserId = externalUserID == 0 ? nil : Int64(exactly: externalUserID)
+        user.blobId = blobID == 0 ? nil : String(blobID)
+        user.faceBookId = facebookID
+        user.twitterId = twitterID
+        user.fullName = fullName
+        user.email = email
+        user.login = login
+        user.phone = phone
+        user.website = website
+        user.password = password
+        user.oldPassword = oldPassword
+        user.customData = customData
+        user.avatar = avatar
+        user.tags = LegacyTags.text(tags)
+        return user
+    }
+}
+
 /// A user as 1.x showed it: `ID`, dates as `Date`, `tags` as `[String]`.
-public final class User: CustomStringConvertible, CustomDebugStringConvertible {
+public final class User: LegacyWritableUserFields, CustomStringConvertible, CustomDebugStringConvertible {
     public var ID: UInt = 0
     public var createdAt: Date?
     public var updatedAt: Date?
@@ -55,22 +96,8 @@ public final class User: CustomStringConvertible, CustomDebugStringConvertible {
 
     /// The new API's record (the id only when set; it is never sent as a field).
     var record: ConnectycubeUser {
-        var user = ConnectycubeUser()
+        var user = writableFields
         user.id = Int32(exactly: ID) ?? 0
-        user.externalUserId = externalUserID == 0 ? nil : Int64(exactly: externalUserID)
-        user.blobId = blobID == 0 ? nil : String(blobID)
-        user.faceBookId = facebookID
-        user.twitterId = twitterID
-        user.fullName = fullName
-        user.email = email
-        user.login = login
-        user.phone = phone
-        user.website = website
-        user.password = password
-        user.oldPassword = oldPassword
-        user.customData = customData
-        user.avatar = avatar
-        user.tags = LegacyTags.text(tags)
         return user
     }
 
@@ -80,7 +107,7 @@ public final class User: CustomStringConvertible, CustomDebugStringConvertible {
 }
 
 /// What `Request.updateCurrentUser(_:)` changes; unset (nil / 0) fields stay as they are.
-public final class UpdateUserParameters: CustomStringConvertible {
+public final class UpdateUserParameters: LegacyWritableUserFields, CustomStringConvertible {
     public var externalUserID: UInt = 0
     public var blobID: UInt = 0
     public var facebookID: String?
@@ -99,24 +126,7 @@ public final class UpdateUserParameters: CustomStringConvertible {
 
     public init() {}
 
-    var record: ConnectycubeUser {
-        var user = ConnectycubeUser()
-        user.externalUserId = externalUserID == 0 ? nil : Int64(exactly: externalUserID)
-        user.blobId = blobID == 0 ? nil : String(blobID)
-        user.faceBookId = facebookID
-        user.twitterId = twitterID
-        user.fullName = fullName
-        user.email = email
-        user.login = login
-        user.phone = phone
-        user.website = website
-        user.password = password
-        user.oldPassword = oldPassword
-        user.customData = customData
-        user.avatar = avatar
-        user.tags = LegacyTags.text(tags)
-        return user
-    }
+    var record: ConnectycubeUser { writableFields }
 
     /// The Rust side's text of the same fields: passwords as `<redacted>`.
     public var description: String { record.description }
