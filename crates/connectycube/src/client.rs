@@ -14,9 +14,10 @@ use crate::http::compose::{Credential, compose};
 use crate::http::request::{ApiRequest, Auth, Body, Need};
 use crate::http::retry::{Call, Decision, Tries, decide};
 use crate::http::send::{Sender, sleep_before};
+use crate::session::auth_state::{AuthChangeReason, AuthState, AuthStateStream};
 use crate::session::clock::Clock;
 use crate::session::create::{self, SessionFactory};
-use crate::session::shared::SharedSession;
+use crate::session::shared::{Origin, SharedSession};
 use crate::session::signing::sign_session_params;
 use crate::session::{ActiveSession, SessionRef, SessionRestore, SessionStore};
 
@@ -199,7 +200,7 @@ impl Client {
     /// Makes a session the server just created the client's session (unless it is an
     /// application session and a user session is live).
     pub fn install_session(&self, session: ActiveSession, credentials: Option<&Credentials>) {
-        self.session.install(session, credentials);
+        self.session.install(session, credentials, Origin::Call);
     }
 
     /// Uses a session the client did not create here (an app-held token, or one created
@@ -232,9 +233,20 @@ impl Client {
         self.session.password_changed(new_password);
     }
 
-    /// Forgets the session for good (and clears the app's store).
-    pub fn forget_session(&self) {
-        self.session.clear();
+    /// Forgets the session for good (and clears the app's store); `reason` is what
+    /// observers of the auth state are told.
+    pub fn forget_session(&self, reason: AuthChangeReason) {
+        self.session.clear(reason);
+    }
+
+    /// Who is signed in now.
+    pub fn auth_state(&self) -> AuthState {
+        self.session.auth_state()
+    }
+
+    /// The auth states from now on, the current one first.
+    pub fn auth_states(&self) -> AuthStateStream {
+        self.session.auth_states()
     }
 }
 

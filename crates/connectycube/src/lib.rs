@@ -39,6 +39,7 @@ pub use api::{AuthClient, StorageClient, Upload, UsersClient, content_type_for};
 pub use config::{Config, DEFAULT_API_ENDPOINT, RetryConfig, Timeouts};
 pub use connectycube::{ConnectyCube, ConnectyCubeBuilder};
 pub use error::{Error, NetworkErrorKind, Result};
+pub use session::auth_state::{AuthChangeReason, AuthFailure, AuthState, AuthStateKind, AuthStateStream};
 pub use session::{ActiveSession, SessionRestore, SessionStore, StoredSession};
 
 pub use connectycube_models::{

@@ -11,6 +11,7 @@ use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::http::request::{ApiRequest, Auth, Need, Repeat};
 use crate::session::ActiveSession;
+use crate::session::auth_state::{AuthChangeReason, AuthState, AuthStateStream};
 
 /// Session operations; from [`crate::ConnectyCube::auth`].
 #[derive(Clone)]
@@ -86,7 +87,7 @@ impl AuthClient {
     /// `DELETE /login`: the session continues as an application session.
     pub async fn sign_out(&self) -> Result<()> {
         let Some(session) = self.client.live_session() else {
-            self.client.forget_session();
+            self.client.forget_session(AuthChangeReason::SignedOut);
             return Ok(());
         };
         let request = ApiRequest::new(Method::DELETE, "/login", Auth::CurrentOnly);
@@ -97,7 +98,7 @@ impl AuthClient {
             }
             // Already gone on the server: signed out all the same.
             Err(Error::SessionExpired) => {
-                self.client.forget_session();
+                self.client.forget_session(AuthChangeReason::SignedOut);
                 Ok(())
             }
             Err(error) => Err(error),
@@ -119,7 +120,7 @@ impl AuthClient {
                 Err(error) => return Err(error),
             }
         }
-        self.client.forget_session();
+        self.client.forget_session(AuthChangeReason::Destroyed);
         Ok(())
     }
 
@@ -136,7 +137,7 @@ impl AuthClient {
         if let Some(used) = answer.session.filter(|s| s.session_id == Some(session_id))
             && self.client.current_session().is_some_and(|c| c.token == used.token)
         {
-            self.client.forget_session();
+            self.client.forget_session(AuthChangeReason::Destroyed);
         }
         Ok(())
     }
@@ -156,7 +157,19 @@ impl AuthClient {
     /// Forgets the session here without telling the server (it stays valid there until
     /// it expires); the session store is cleared.
     pub fn forget_session(&self) {
-        self.client.forget_session();
+        self.client.forget_session(AuthChangeReason::Destroyed);
+    }
+
+    /// Who is signed in now (no network call).
+    pub fn state(&self) -> AuthState {
+        self.client.auth_state()
+    }
+
+    /// Who is signed in, as it changes: the current state first (reason `Initial`), then
+    /// every change once and in order — sign-in, renewal, expiry, password change,
+    /// sign-out, destroy. Dropping the stream unsubscribes.
+    pub fn states(&self) -> AuthStateStream {
+        self.client.auth_states()
     }
 
     /// The session in use, if any.

@@ -13,6 +13,7 @@ use connectycube_transport::Method;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::http::request::{ApiRequest, Auth, Need, Repeat};
+use crate::session::auth_state::AuthChangeReason;
 
 /// User operations; from [`crate::ConnectyCube::users`].
 #[derive(Clone)]
@@ -71,7 +72,7 @@ impl UsersClient {
         let me = self.me().await?;
         let request = ApiRequest::new(Method::DELETE, format!("/users/{me}"), Auth::Session(Need::User));
         self.client.execute(request).await?;
-        self.client.forget_session();
+        self.client.forget_session(AuthChangeReason::UserDeleted);
         Ok(())
     }
 
@@ -92,7 +93,7 @@ impl UsersClient {
             Auth::Session(Need::User),
         );
         self.client.execute(request).await?;
-        self.client.forget_session();
+        self.client.forget_session(AuthChangeReason::UserDeleted);
         Ok(())
     }
 

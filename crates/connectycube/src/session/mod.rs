@@ -3,11 +3,13 @@
 //! - `shared.rs` — [`shared::SharedSession`], the one session of a client: single-flight
 //!   creation, renewal through [`SessionRestore`] or retained credentials, no downgrade,
 //!   [`SessionStore`];
+//! - `auth_state.rs` — who is signed in, as states every subscriber sees in order;
 //! - `create.rs` — `POST /session`: the request, and the session its answer holds;
 //! - `signing.rs` — signs it: the legacy HMAC-SHA1 session signature;
 //! - `clock.rs` — server time from `Date` headers (signature timestamps), and which dates
 //!   and expiries are believable.
 
+pub(crate) mod auth_state;
 pub(crate) mod clock;
 pub(crate) mod create;
 pub(crate) mod shared;

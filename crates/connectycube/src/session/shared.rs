@@ -17,6 +17,7 @@ use futures_util::future::{BoxFuture, Shared};
 use parking_lot::Mutex;
 use time::OffsetDateTime;
 
+use super::auth_state::{AuthChangeReason, AuthFailure, AuthState, AuthStateKind, AuthStateStream, AuthStates};
 use super::clock::Clock;
 use super::create::SessionFactory;
 use super::{ActiveSession, SessionRef, SessionRestore, SessionStore, StoredSession};
@@ -76,6 +77,16 @@ impl Current {
         self.handle.is_user_session()
     }
 
+    /// The auth state this session stands for.
+    fn state(&self, reason: AuthChangeReason) -> AuthState {
+        let kind = match (&self.handle.user_id, &self.user) {
+            (None, _) => AuthStateKind::AppSession,
+            (Some(_), Some(user)) if user.is_guest == Some(true) => AuthStateKind::Guest,
+            (Some(_), _) => AuthStateKind::SignedIn,
+        };
+        AuthState::new(kind, self.handle.user_id, reason)
+    }
+
     fn is_live(&self, server_now: OffsetDateTime, margin: time::Duration) -> bool {
         // Unknown expiry (an injected token): assume live; a 401 will tell otherwise.
         self.expires_at
@@ -83,9 +94,17 @@ impl Current {
     }
 }
 
-#[derive(Default)]
+/// Where a session being installed comes from: a call of the app, or a renewal.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Origin {
+    Call,
+    Renewal,
+}
+
 struct Slot {
     current: Option<Current>,
+    /// Who is signed in, for observers; changed only together with `current`.
+    auth: AuthStates,
     /// A user signed in and has not signed out: renewals must bring a user back.
     user_expected: bool,
     /// The last user session's credentials, only when the app opted in.
@@ -103,7 +122,18 @@ impl SharedSession {
         clock: Arc<Clock>,
         margin: time::Duration,
     ) -> Self {
-        let mut slot = Slot::default();
+        let mut slot = Slot {
+            current: None,
+            auth: AuthStates::new(AuthState::new(
+                AuthStateKind::NoSession,
+                None,
+                AuthChangeReason::Initial,
+            )),
+            user_expected: false,
+            credentials: None,
+            renewal: None,
+            failure: None,
+        };
         // Cold start: resume the persisted session without a network call.
         if let Some(stored) = store.as_ref().and_then(|s| s.load()) {
             slot.user_expected = stored.user_id.is_some();
@@ -111,11 +141,21 @@ impl SharedSession {
             // A token a header cannot carry (a damaged store) would fail every call: a new
             // session is created (or, for a user, restored) instead.
             if handle.token_header.is_some() {
-                slot.current = Some(Current {
+                let current = Current {
                     handle,
                     expires_at: clock.expiry_from_app(stored.expires_at),
                     user: None,
-                });
+                };
+                // Restoring until an answer confirms it; a saved session already past its
+                // expiry is stale, and the state says so from the start.
+                if current.is_live(clock.server_now(), time::Duration::ZERO) {
+                    slot.auth = AuthStates::new(AuthState::new(
+                        AuthStateKind::Restoring,
+                        current.handle.user_id,
+                        AuthChangeReason::Initial,
+                    ));
+                }
+                slot.current = Some(current);
             } else {
                 tracing::warn!("the saved session token cannot be sent in a header; it is not used");
             }
@@ -151,6 +191,16 @@ impl SharedSession {
 
     pub fn current(&self) -> Option<ActiveSession> {
         self.slot.lock().current.as_ref().map(Current::snapshot)
+    }
+
+    /// Who is signed in now.
+    pub fn auth_state(&self) -> AuthState {
+        self.slot.lock().auth.current().clone()
+    }
+
+    /// The states from now on, the current one first.
+    pub fn auth_states(&self) -> AuthStateStream {
+        self.slot.lock().auth.subscribe()
     }
 
     /// A live session that satisfies `need`, creating or renewing one through `factory`
@@ -207,7 +257,7 @@ impl SharedSession {
     /// Installs a session the server just created. An application session never replaces
     /// a live user session: it is returned to its caller but the user's stays active.
     /// Answers the handle calls made with `session` use.
-    pub fn install(&self, session: ActiveSession, credentials: Option<&Credentials>) -> SessionRef {
+    pub fn install(&self, session: ActiveSession, credentials: Option<&Credentials>, origin: Origin) -> SessionRef {
         let server_now = self.clock.server_now();
         let mut slot = self.slot.lock();
         if !session.is_user_session()
@@ -231,6 +281,12 @@ impl SharedSession {
         self.save(&session);
         let current = Current::new(session);
         let handle = current.handle.clone();
+        let reason = match (origin, current.is_user_session()) {
+            (_, false) => AuthChangeReason::Created,
+            (Origin::Renewal, true) => AuthChangeReason::Renewed,
+            (Origin::Call, true) => AuthChangeReason::SignedIn,
+        };
+        slot.auth.change(current.state(reason));
         slot.current = Some(current);
         handle
     }
@@ -245,6 +301,12 @@ impl SharedSession {
         current.handle = SessionRef::new(token.clone(), user_id, current.handle.session_id);
         current.user = user;
         let snapshot = current.snapshot();
+        let state = current.state(if user_id.is_some() {
+            AuthChangeReason::SignedIn
+        } else {
+            AuthChangeReason::SignedOut
+        });
+        slot.auth.change(state);
         slot.user_expected = snapshot.is_user_session();
         slot.credentials = credentials
             .filter(|c| self.retain_credentials && snapshot.is_user_session() && c.is_password())
@@ -261,6 +323,11 @@ impl SharedSession {
         {
             *password = new_password.clone();
         }
+        let state = AuthState {
+            reason: AuthChangeReason::PasswordChanged,
+            ..slot.auth.current().clone()
+        };
+        slot.auth.change(state);
     }
 
     /// Updates the known user of the session (after a profile update).
@@ -274,8 +341,13 @@ impl SharedSession {
     /// A successful answer to a call made with `token` moves its expiry.
     pub fn extend(&self, token: &Secret, expires_at: OffsetDateTime) {
         let mut slot = self.slot.lock();
-        if let Some(current) = slot.current.as_mut().filter(|c| &c.handle.token == token) {
-            current.expires_at = Some(expires_at);
+        let Some(current) = slot.current.as_mut().filter(|c| &c.handle.token == token) else {
+            return;
+        };
+        current.expires_at = Some(expires_at);
+        let restored = current.state(AuthChangeReason::Restored);
+        if slot.auth.current().kind == AuthStateKind::Restoring {
+            slot.auth.change(restored);
         }
     }
 
@@ -298,11 +370,18 @@ impl SharedSession {
             slot.credentials = None;
         }
         slot.current = None;
+        slot.auth.change(AuthState::new(
+            AuthStateKind::NoSession,
+            None,
+            AuthChangeReason::Expired,
+        ));
     }
 
-    /// The session ended for good (destroyed, or the user deleted).
-    pub fn clear(&self) {
+    /// The session ended for good: destroyed, the user signed out with no session left, or
+    /// the user deleted (`reason`).
+    pub fn clear(&self, reason: AuthChangeReason) {
         let mut slot = self.slot.lock();
+        slot.auth.change(AuthState::new(AuthStateKind::NoSession, None, reason));
         slot.current = None;
         slot.user_expected = false;
         slot.credentials = None;
@@ -319,7 +398,9 @@ impl SharedSession {
         slot.user_expected = session.is_user_session();
         slot.credentials = None;
         self.save(&session);
-        slot.current = Some(Current::new(session));
+        let current = Current::new(session);
+        slot.auth.change(current.state(AuthChangeReason::Created));
+        slot.current = Some(current);
     }
 
     fn save(&self, session: &ActiveSession) {
@@ -333,9 +414,26 @@ impl SharedSession {
     }
 
     fn finish_renewal(&self, result: &Result<SessionRef>) {
+        let server_now = self.clock.server_now();
         let mut slot = self.slot.lock();
         slot.renewal = None;
         slot.failure = result.as_ref().err().map(|e| (std::time::Instant::now(), e.clone()));
+        if let Err(error) = result {
+            // A session still live (a renewal ahead of its expiry) stays what it is.
+            let mut state = slot
+                .current
+                .as_ref()
+                .filter(|c| c.is_live(server_now, time::Duration::ZERO))
+                .map_or_else(
+                    || AuthState::new(AuthStateKind::NoSession, None, AuthChangeReason::RenewalFailed),
+                    |c| c.state(AuthChangeReason::RenewalFailed),
+                );
+            state.failure = Some(AuthFailure {
+                code: error.code(),
+                message: error.to_string(),
+            });
+            slot.auth.change(state);
+        }
     }
 }
 
@@ -378,7 +476,7 @@ async fn renew(shared: &SharedSession, factory: Arc<dyn SessionFactory>, plan: P
     );
     let created = factory.create_session(credentials.clone()).await;
     match created {
-        Ok(session) => Ok(shared.install(session, credentials.as_ref())),
+        Ok(session) => Ok(shared.install(session, credentials.as_ref(), Origin::Renewal)),
         // A user session that cannot be re-created is an expired session to the caller.
         Err(Error::Api { status: 401, .. }) | Err(Error::NotFound { .. }) if credentials.is_some() => {
             Err(Error::SessionExpired)
