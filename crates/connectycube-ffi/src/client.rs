@@ -5,8 +5,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use connectycube::{Credentials, Pagination, Sorter, Upload, UserFilter, UserOrder, UserSearch, content_type_for};
-use parking_lot::RwLock;
+use parking_lot::{Mutex, RwLock};
 
+use crate::auth_state::{AuthListeners, AuthState, AuthStateKind, AuthStateListener, AuthStateSubscription};
 use crate::callbacks::{
     PersistenceAdapter, RestoreAdapter, SessionPersistence, SessionRestoreHandler, UploadProgressListener,
 };
@@ -31,6 +32,7 @@ pub struct ConnectyCube {
     client: RwLock<Option<connectycube::ConnectyCube>>,
     persistence: RwLock<Option<Arc<dyn SessionPersistence>>>,
     restore: RwLock<Option<Arc<dyn SessionRestoreHandler>>>,
+    auth_listeners: Arc<Mutex<AuthListeners>>,
 }
 
 static SHARED: OnceLock<Arc<ConnectyCube>> = OnceLock::new();
@@ -42,6 +44,7 @@ pub(crate) fn shared() -> Arc<ConnectyCube> {
                 client: RwLock::new(None),
                 persistence: RwLock::new(None),
                 restore: RwLock::new(None),
+                auth_listeners: Arc::new(Mutex::new(AuthListeners::default())),
             })
         })
         .clone()
@@ -102,7 +105,12 @@ impl ConnectyCube {
         if let Some(restore) = self.restore.read().clone() {
             builder = builder.session_restore(Arc::new(RestoreAdapter(restore)));
         }
-        *self.client.write() = Some(builder.build()?);
+        let client = builder.build()?;
+        // The client slot, then the listeners: the order `add_auth_state_listener` takes
+        // them in, so a listener added meanwhile follows the new client too.
+        let mut slot = self.client.write();
+        self.auth_listeners.lock().follow(&client);
+        *slot = Some(client);
         Ok(())
     }
 }
@@ -165,6 +173,31 @@ impl ConnectyCube {
     /// Renews an expired user session. Takes effect at the next `doInit`.
     pub fn set_session_restore_handler(&self, handler: Option<Arc<dyn SessionRestoreHandler>>) {
         *self.restore.write() = handler;
+    }
+
+    // ---- who is signed in
+
+    /// Who is signed in now (no network call); `NoSession` before `doInit`.
+    pub fn auth_state(&self) -> AuthState {
+        match self.client.read().as_ref() {
+            Some(client) => AuthState::from(client.auth().state()),
+            None => AuthState {
+                kind: AuthStateKind::NoSession,
+                user_id: None,
+                reason: crate::auth_state::AuthChangeReason::Initial,
+                error_code: None,
+                error_message: None,
+            },
+        }
+    }
+
+    /// Registers a listener of the session's states: it hears the current state first, then
+    /// every change once and in order, on a background thread, until the subscription is
+    /// cancelled. Added before `doInit`, it starts with the client `doInit` makes.
+    pub fn add_auth_state_listener(&self, listener: Arc<dyn AuthStateListener>) -> Arc<AuthStateSubscription> {
+        let client = self.client.read();
+        let id = self.auth_listeners.lock().add(listener, client.as_ref());
+        AuthStateSubscription::new(id, self.auth_listeners.clone())
     }
 
     // ---- sessions

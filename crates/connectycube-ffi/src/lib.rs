@@ -7,6 +7,7 @@
 
 uniffi::setup_scaffolding!();
 
+mod auth_state;
 mod callbacks;
 mod client;
 mod constants;
@@ -22,6 +23,7 @@ mod export_properties;
 #[path = "../tests/ffi/mod.rs"]
 mod ffi_suite;
 
+pub use auth_state::{AuthChangeReason, AuthState, AuthStateKind, AuthStateListener, AuthStateSubscription};
 pub use callbacks::{CallbackError, SessionPersistence, SessionRestoreHandler, UploadProgressListener};
 pub use client::{ConnectyCube, get_private_url_for_uid, get_public_url_for_uid};
 pub use constants::{SdkConstant, sdk_constants};

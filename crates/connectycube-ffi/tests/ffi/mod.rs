@@ -8,6 +8,7 @@
 //! turns (`Turn`), each with its own emulator and a fresh `doInit`.
 #![allow(clippy::unwrap_used, reason = "tests: a panic is the test failing, with its message")]
 
+mod auth_state;
 mod errors;
 mod sessions;
 mod storage;

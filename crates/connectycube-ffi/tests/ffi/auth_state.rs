@@ -1,0 +1,173 @@
+//! Who is signed in, through the exports every language builds on: a listener hears the
+//! current state first, then the documented sequence of a session's life; a throwing
+//! listener keeps listening; `cancel()` stops it; `doInit` gives it the new client's states.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use parking_lot::Mutex;
+use serde_json::json;
+
+use super::{PASSWORD, Turn, config, user};
+use crate::{
+    AuthChangeReason as Reason, AuthState, AuthStateKind as Kind, AuthStateListener, CallbackError, ConnectycubeConfig,
+};
+
+#[derive(Default)]
+struct Recorder {
+    states: Mutex<Vec<AuthState>>,
+    /// Fail every call, as a listener that throws would.
+    throw: bool,
+}
+
+impl AuthStateListener for Recorder {
+    fn on_auth_state_changed(&self, state: AuthState) -> Result<(), CallbackError> {
+        self.states.lock().push(state);
+        if self.throw {
+            return Err(CallbackError::Failed {
+                reason: "the app's listener threw".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+impl Recorder {
+    /// The (kind, user, reason) of the states heard, once `count` have arrived.
+    /// Waits without blocking: the listeners are fed by tasks of the test's runtime.
+    async fn wait_for(&self, count: usize) -> Vec<(Kind, Option<i32>, Reason)> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.states.lock().len() < count && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        self.states
+            .lock()
+            .iter()
+            .map(|s| (s.kind, s.user_id, s.reason))
+            .collect()
+    }
+}
+
+#[tokio::test]
+async fn a_listener_hears_a_session_life_in_order() {
+    let turn = Turn::start().await;
+    // The default config: a password sign-in is kept to renew the session.
+    turn.cube
+        .do_init(
+            connectycube_emulator::EmulatorConfig::DEFAULT_APP_ID.to_string(),
+            connectycube_emulator::EmulatorConfig::DEFAULT_AUTH_KEY.to_owned(),
+            Some(ConnectycubeConfig {
+                retain_credentials: true,
+                ..config(turn.emulator.url())
+            }),
+        )
+        .unwrap();
+    let heard = Arc::new(Recorder::default());
+    let throwing = Arc::new(Recorder {
+        throw: true,
+        ..Recorder::default()
+    });
+    let subscription = turn.cube.add_auth_state_listener(heard.clone());
+    let _kept = turn.cube.add_auth_state_listener(throwing.clone());
+
+    let me = turn.sign_up("marvin18").await.id;
+    turn.cube
+        .create_session(Some(user("marvin18", PASSWORD)))
+        .await
+        .unwrap();
+    turn.control("POST", "clock", Some(json!({"advance_secs": 7201}))).await;
+    turn.cube.get_user_by_id(me).await.unwrap();
+    turn.cube
+        .update_user(crate::ConnectycubeUser {
+            password: Some("brand-new-pass".into()),
+            old_password: Some(PASSWORD.into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    turn.cube.sign_out().await.unwrap();
+    turn.cube.destroy_session().await.unwrap();
+
+    let expected = [
+        (Kind::NoSession, None, Reason::Initial),
+        (Kind::SignedIn, Some(me), Reason::SignedIn),
+        (Kind::NoSession, None, Reason::Expired),
+        (Kind::SignedIn, Some(me), Reason::Renewed),
+        (Kind::SignedIn, Some(me), Reason::PasswordChanged),
+        (Kind::AppSession, None, Reason::SignedOut),
+        (Kind::NoSession, None, Reason::Destroyed),
+    ];
+    assert_eq!(heard.wait_for(expected.len()).await, expected);
+    assert_eq!(
+        throwing.wait_for(expected.len()).await,
+        expected,
+        "a listener that throws keeps listening"
+    );
+    assert_eq!(turn.cube.auth_state().kind, Kind::NoSession);
+
+    // Cancelled: nothing more arrives.
+    subscription.cancel();
+    turn.cube.create_session(None).await.unwrap();
+    assert_eq!(
+        throwing.wait_for(expected.len() + 1).await.len(),
+        expected.len() + 1,
+        "the other still hears"
+    );
+    assert_eq!(heard.states.lock().len(), expected.len(), "nothing after cancel()");
+
+    // doInit makes a new client: the listeners follow it from its first state.
+    let again = Arc::new(Recorder::default());
+    turn.cube.add_auth_state_listener(again.clone());
+    assert_eq!(again.wait_for(1).await, [(Kind::AppSession, None, Reason::Initial)]);
+    turn.cube
+        .do_init(
+            connectycube_emulator::EmulatorConfig::DEFAULT_APP_ID.to_string(),
+            connectycube_emulator::EmulatorConfig::DEFAULT_AUTH_KEY.to_owned(),
+            Some(config(turn.emulator.url())),
+        )
+        .unwrap();
+    assert_eq!(
+        again.wait_for(2).await,
+        [
+            (Kind::AppSession, None, Reason::Initial),
+            (Kind::NoSession, None, Reason::Initial),
+        ]
+    );
+}
+
+struct GiveUp;
+
+impl crate::SessionRestoreHandler for GiveUp {
+    fn restore(&self) -> Result<Option<crate::ConnectycubeUser>, CallbackError> {
+        Ok(None)
+    }
+}
+
+#[tokio::test]
+async fn a_failed_renewal_carries_its_code() {
+    let turn = Turn::start().await;
+    turn.cube.set_session_restore_handler(Some(Arc::new(GiveUp)));
+    turn.cube
+        .do_init(
+            connectycube_emulator::EmulatorConfig::DEFAULT_APP_ID.to_string(),
+            connectycube_emulator::EmulatorConfig::DEFAULT_AUTH_KEY.to_owned(),
+            Some(config(turn.emulator.url())),
+        )
+        .unwrap();
+    let me = turn.signed_in("strict01").await.id;
+    let heard = Arc::new(Recorder::default());
+    turn.cube.add_auth_state_listener(heard.clone());
+    turn.control("POST", "clock", Some(json!({"advance_secs": 7201}))).await;
+    turn.cube.get_user_by_id(me).await.unwrap_err();
+    assert_eq!(
+        heard.wait_for(3).await,
+        [
+            (Kind::SignedIn, Some(me), Reason::Initial),
+            (Kind::NoSession, None, Reason::Expired),
+            (Kind::NoSession, None, Reason::RenewalFailed),
+        ]
+    );
+    let failed = heard.states.lock()[2].clone();
+    assert_eq!(failed.error_code.as_deref(), Some("session_expired"));
+    assert!(failed.error_message.is_some_and(|m| !m.is_empty()));
+}
