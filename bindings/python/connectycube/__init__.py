@@ -29,6 +29,11 @@ from typing import Callable
 
 try:
     from .connectycube_ffi import (
+        AuthChangeReason,
+        AuthState,
+        AuthStateKind,
+        AuthStateListener,
+        AuthStateSubscription,
         ConnectyCube,
         ConnectycubeConfig,
         ConnectycubeError,
@@ -56,10 +61,17 @@ except ImportError as error:  # pragma: no cover - a packaging mistake, not a ru
         "target/bindings/python/* into connectycube/"
     ) from error
 
+from .auth import AuthStates, auth_states
 from .constants import ConnectycubeProvider, OrderType, QueryRule, RequestFieldType
 from .params import to_param_values
 
 __all__ = [
+    "AuthChangeReason",
+    "AuthState",
+    "AuthStateKind",
+    "AuthStateListener",
+    "AuthStateSubscription",
+    "AuthStates",
     "ConnectyCube",
     "ConnectycubeConfig",
     "ConnectycubeError",
@@ -99,6 +111,9 @@ get_public_url_for_UID = get_public_url_for_uid
 # exception classes would print their fields, and nothing for ``SessionExpired``. Records
 # print through their exported Rust ``Display``/``Debug``, which never show a secret.
 ConnectycubeError.__str__ = lambda self: self.message()  # type: ignore[method-assign]
+
+# ``async for state in cube.auth_states()``: the asyncio form of ``add_auth_state_listener``.
+ConnectyCube.auth_states = auth_states  # type: ignore[attr-defined]
 
 
 class ProgressCallback(UploadProgressListener):
