@@ -341,12 +341,14 @@ impl SharedSession {
     /// A successful answer to a call made with `token` moves its expiry.
     pub fn extend(&self, token: &Secret, expires_at: OffsetDateTime) {
         let mut slot = self.slot.lock();
+        let restoring = slot.auth.current().kind == AuthStateKind::Restoring;
         let Some(current) = slot.current.as_mut().filter(|c| &c.handle.token == token) else {
             return;
         };
         current.expires_at = Some(expires_at);
-        let restored = current.state(AuthChangeReason::Restored);
-        if slot.auth.current().kind == AuthStateKind::Restoring {
+        // Every successful call passes here: the state is touched only once, to end `Restoring`.
+        if restoring {
+            let restored = current.state(AuthChangeReason::Restored);
             slot.auth.change(restored);
         }
     }
