@@ -155,6 +155,25 @@ final class AuthStateTests: EmulatorTestCase {
         XCTAssertEqual(next.map(StateStep.init), StateStep(.appSession, nil, .signedOut))
     }
 
+    func testAStreamFollowsDoInitToTheNewClient() async throws {
+        _ = try await signedIn("marvin18")
+        let states = record(cube.authStates)
+        _ = try await heard(states, count: 1)
+        try cube.doInit(
+            applicationId: Emulator.applicationId,
+            authorizationKey: Emulator.authorizationKey,
+            connectycubeConfig: ConnectycubeConfig(apiEndpoint: Emulator.url)
+        )
+        _ = try await cube.createSession()
+        let seen = try await heard(states, count: 3)
+        XCTAssertEqual(seen.count, 3)
+        XCTAssertEqual(seen.first?.kind, .signedIn)
+        XCTAssertEqual(
+            Array(seen.dropFirst()),
+            [StateStep(.noSession, nil, .initial), StateStep(.appSession, nil, .created)],
+            "the new client's state first, then its changes")
+    }
+
     func testCancellingTheReadingTaskEndsTheStreamAndItsNativeListener() async throws {
         let heard = Recorder<StateStep>()
         let stream = cube.authStates
