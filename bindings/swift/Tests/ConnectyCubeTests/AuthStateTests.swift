@@ -136,6 +136,38 @@ final class AuthStateTests: EmulatorTestCase {
         XCTAssertEqual(states.values, expected, "nothing after cancel()")
     }
 
+    /// A synchronous test, so it runs on the main queue and holds it: the states reach the main
+    /// queue before `cancel()` and must still not be delivered.
+    func testCancelOnTheMainQueueDropsStatesAlreadyOnTheirWay() throws {
+        XCTAssertTrue(Thread.isMainThread)
+        let heard = Recorder<StateStep>()
+        let subscription = cube.addAuthStateListener { heard.append(StateStep($0)) }
+        let witness = Recorder<StateStep>()
+        let reader = Task { [stream = cube.authStates] in
+            for await state in stream { witness.append(StateStep(state)) }
+        }
+        addTeardownBlock { reader.cancel(); _ = await reader.result }
+
+        let cube = self.cube
+        let created = DispatchSemaphore(value: 0)
+        Task {
+            _ = try? await cube.createSession()
+            created.signal()
+        }
+        XCTAssertEqual(created.wait(timeout: .now() + 10), .success)
+        let deadline = Date().addingTimeInterval(10)
+        while witness.values.count < 2, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        XCTAssertEqual(witness.values, [StateStep(.noSession, nil, .initial), StateStep(.appSession, nil, .created)])
+        // The callback's own native listener has had time to hand both states to the main queue.
+        Thread.sleep(forTimeInterval: 0.3)
+
+        subscription.cancel()
+        RunLoop.current.run(until: Date().addingTimeInterval(0.3))
+        XCTAssertEqual(heard.values, [], "nothing runs once cancel() has returned on the main queue")
+    }
+
     func testAFreshStreamStartsWithTheCurrentState() async throws {
         let me = try await signedIn("marvin18")
         XCTAssertEqual(StateStep(cube.authState()), StateStep(.signedIn, me.id, .signedIn))
