@@ -7,6 +7,8 @@ import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.launch
 
 /**
@@ -81,6 +83,52 @@ object ConnectyCube {
         native.setSessionRestoreHandler(object : SessionRestoreHandler {
             override fun restore(): ConnectycubeUser? = handler()
         })
+
+    // ------------------------------------------------------------------ who is signed in
+
+    private val authStateSource by lazy { AuthStateSource(native) }
+
+    /**
+     * Who is signed in now, as a `StateFlow`: its `value` is the latest state, and collecting
+     * it follows the changes. Reading it the first time registers one native listener for the
+     * process; apps that never read it pay nothing. `value.reason` is why the state last
+     * changed (`INITIAL` when nothing changed since it was first read or since [init]).
+     *
+     * A `StateFlow` conflates: a collector slower than the changes sees only the latest, so it
+     * may miss an `EXPIRED` followed at once by `RENEWED`. To hear every state in order, collect
+     * [authStates] or register [addAuthStateListener].
+     */
+    @JvmStatic
+    val authState: StateFlow<AuthState>
+        get() = authStateSource.state
+
+    /** The current state (no network call), with the reason it last changed. */
+    @JvmStatic
+    fun authState(): AuthState = native.authState()
+
+    /**
+     * Every state, in order: the current one first (reason `INITIAL`), then each change once.
+     * Cold: each collector registers its own native listener, cancelled when its collection
+     * stops. States are buffered, so the SDK never waits for a slow collector.
+     */
+    @JvmStatic
+    fun authStates(): Flow<AuthState> = authStatesFlow(native)
+
+    /**
+     * Calls [listener] with the current state (reason `INITIAL`), then with each change once and
+     * in order, on [callbackExecutor] (in order as long as that executor runs one task at a
+     * time, as the default and the main thread do). A listener that throws is logged to the
+     * `java.util.logging` logger `com.connectycube` and keeps hearing later states. It stays
+     * registered until the subscription's `cancel()`.
+     */
+    @JvmStatic
+    fun addAuthStateListener(listener: (AuthState) -> Unit): AuthStateSubscription =
+        native.addAuthStateListener(executorListener(listener))
+
+    /** Calls [observer] with every later state on the shared listener's thread (the 1.x session listeners). */
+    internal fun observeAuthStates(observer: (AuthState) -> Unit) = authStateSource.observe(observer)
+
+    internal fun stopObservingAuthStates(observer: (AuthState) -> Unit) = authStateSource.stopObserving(observer)
 
     // ------------------------------------------------------------------ sessions
 
