@@ -1,6 +1,7 @@
 package com.connectycube
 
 import java.util.concurrent.CopyOnWriteArrayList
+import java.util.concurrent.atomic.AtomicBoolean
 import java.util.logging.Level
 import java.util.logging.Logger
 import kotlinx.coroutines.channels.Channel
@@ -64,14 +65,37 @@ internal fun authStatesFlow(native: ConnectyCubeNative): Flow<AuthState> = callb
 }.buffer(Channel.UNLIMITED)
 
 /**
- * A native listener that hands each state to [listener] on [ConnectyCube.callbackExecutor]. A
- * listener that throws is logged (never its message, which may hold app data) and keeps
- * hearing later states.
+ * Registers a native listener that hands each state to [listener] on
+ * [ConnectyCube.callbackExecutor]. A listener that throws is logged (never its message, which
+ * may hold app data) and keeps hearing later states.
  */
-internal fun executorListener(listener: (AuthState) -> Unit): AuthStateListener = object : AuthStateListener {
-    override fun onAuthStateChanged(state: AuthState) {
-        ConnectyCube.callbackExecutor.execute { deliverLogged("an auth state listener") { listener(state) } }
+internal fun addExecutorListener(native: ConnectyCubeNative, listener: (AuthState) -> Unit): AuthStateSubscription {
+    val active = AtomicBoolean(true)
+    val registered = native.addAuthStateListener(object : AuthStateListener {
+        override fun onAuthStateChanged(state: AuthState) {
+            ConnectyCube.callbackExecutor.execute {
+                if (active.get()) deliverLogged("an auth state listener") { listener(state) }
+            }
+        }
+    })
+    return ExecutorSubscription(registered, active)
+}
+
+/**
+ * The native subscription, whose `cancel()` also drops the states already handed to the
+ * executor: the contract is that nothing is delivered once `cancel()` returns. uniffi's class
+ * is open, with a handle-less constructor, so the public type stays `AuthStateSubscription`.
+ */
+private class ExecutorSubscription(
+    private val registered: AuthStateSubscription,
+    private val active: AtomicBoolean,
+) : AuthStateSubscription(NoHandle) {
+    override fun cancel() {
+        active.set(false)
+        registered.cancel()
     }
+
+    override fun destroy() = registered.destroy()
 }
 
 /** Runs an app's callback; an exception it throws is logged, so delivery continues. */

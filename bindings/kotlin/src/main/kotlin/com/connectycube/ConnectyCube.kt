@@ -119,11 +119,11 @@ object ConnectyCube {
      * in order, on [callbackExecutor] (in order as long as that executor runs one task at a
      * time, as the default and the main thread do). A listener that throws is logged to the
      * `java.util.logging` logger `com.connectycube` and keeps hearing later states. It stays
-     * registered until the subscription's `cancel()`.
+     * registered until the subscription's `cancel()`, after which nothing is delivered.
      */
     @JvmStatic
     fun addAuthStateListener(listener: (AuthState) -> Unit): AuthStateSubscription =
-        native.addAuthStateListener(executorListener(listener))
+        addExecutorListener(native, listener)
 
     /** Calls [observer] with every later state on the shared listener's thread (the 1.x session listeners). */
     internal fun observeAuthStates(observer: (AuthState) -> Unit) = authStateSource.observe(observer)
