@@ -101,7 +101,9 @@ fun authProviderSessions() {
     initSdk()
     val twitter = Outcome<com.connectycube.auth.session.ConnectycubeSession>()
     ConnectycubeAuth.createSessionUsingSocialProvider(ConnectycubeProvider.TWITTER, "tw-token", "tw-secret").performAsync(twitter)
-    assertEquals(ConnectycubeUsers.getUserByTwitterId("tw-1").perform().id, twitter.await().getUserId(), "twitter")
+    // The session first: the Twitter sign-in creates the user the lookup finds.
+    val twitterUserId = twitter.await().getUserId()
+    assertEquals(ConnectycubeUsers.getUserByTwitterId("tw-1").perform().id, twitterUserId, "twitter")
     initSdk()
     val firebase = ConnectycubeAuth.createSessionUsingFirebase("proj", "fp-token").perform()
     assertEquals(ConnectycubeUsers.getUsersByPhoneNumbers(listOf("+100200300"), null).perform().single().id,
