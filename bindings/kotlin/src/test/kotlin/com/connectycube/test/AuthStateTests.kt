@@ -34,7 +34,7 @@ fun authStateTests(): List<Pair<String, () -> Any?>> = listOf(
         ::listenerLife,
     "auth state: a fresh subscriber starts with the current state (Initial); authState.value follows" to
         ::freshSubscriberAndStateFlow,
-    "auth state: 1.x SessionListener hears the mapped callbacks in order; removeListener stops it" to
+    "auth state: 1.x SessionListener hears the mapped callbacks in order, despite another's throws; removeListener stops it" to
         ::legacySessionListener,
 )
 
@@ -254,11 +254,21 @@ class RecordingSessionListener : ConnectycubeSessionManager.SessionListener {
 fun legacySequence(me: Int): List<String> =
     listOf("created:$me", "expired:-", "updated:$me", "updated:$me", "updated:-", "deleted:-")
 
-fun legacySessionListener() {
+fun legacySessionListener() = capturingSdkLog { log ->
     val login = unique("marvin")
     val me = initForRenewal(login)
     val manager = ConnectycubeSessionManager.getInstance()
+    // Added first, so its throws come before the recording listener's callbacks.
+    val throwing = object : ConnectycubeSessionManager.SessionListener {
+        override fun onSessionCreated(session: ConnectycubeSession?) = throw IllegalStateException("app bug")
+        override fun onSessionUpdated(session: ConnectycubeSession?) = throw IllegalStateException("app bug")
+        override fun onSessionDeleted() = throw IllegalStateException("app bug")
+        override fun onSessionRestored(session: ConnectycubeSession?) = throw IllegalStateException("app bug")
+        override fun onSessionExpired() = throw IllegalStateException("app bug")
+        override fun onProviderSessionExpired(provider: String) = throw IllegalStateException("app bug")
+    }
     val listener = RecordingSessionListener()
+    manager.addListener(throwing)
     manager.addListener(listener)
     try {
         var steps = 0
@@ -270,6 +280,8 @@ fun legacySessionListener() {
         val expected = legacySequence(me)
         assertEquals(expected, listener.heard.await(expected.size, "1.x callbacks"), "1.x callbacks")
         assertTrue(listener.threads.snapshot().all { it == "connectycube-callbacks" }) { "threads" }
+        val warnings = log.toList().filter { it.message == "a SessionListener threw java.lang.IllegalStateException" }
+        assertEquals(expected.size, warnings.size, "a warning per throwing callback")
         assertEquals(null, manager.getActiveSession(), "getActiveSession() after destroy")
         assertEquals(false, manager.isValidActiveSession(), "isValidActiveSession() after destroy")
         runBlocking { ConnectyCube.createSession(ConnectycubeUser(login = login, password = NEW_PASSWORD)) }
@@ -279,6 +291,7 @@ fun legacySessionListener() {
         assertTrue(!manager.getToken().isNullOrEmpty()) { "getToken()" }
         assertTrue(manager.getTokenExpirationDate()!!.time > System.currentTimeMillis()) { "getTokenExpirationDate()" }
     } finally {
+        manager.removeListener(throwing)
         manager.removeListener(listener)
     }
     val count = listener.heard.snapshot().size
