@@ -34,6 +34,7 @@ fun authStateTests(): List<Pair<String, () -> Any?>> = listOf(
         ::listenerLife,
     "auth state: a fresh subscriber starts with the current state (Initial); authState.value follows" to
         ::freshSubscriberAndStateFlow,
+    "auth state: listeners and authState follow init to the new start" to ::followsInit,
     "auth state: 1.x SessionListener hears the mapped callbacks in order, despite another's throws; removeListener stops it" to
         ::legacySessionListener,
 )
@@ -231,6 +232,27 @@ private suspend fun awaitStateFlow(what: String, predicate: (AuthState) -> Boole
     } catch (e: kotlinx.coroutines.TimeoutCancellationException) {
         throw AssertionError("$what: authState.value stayed ${ConnectyCube.authState.value}")
     }
+
+fun followsInit() = runBlocking {
+    initForRenewal(unique("marvin"))
+    val heard = Received<StateTriple>()
+    val subscription = ConnectyCube.addAuthStateListener { heard.add(it.triple()) }
+    try {
+        heard.await(1, "the first state")
+        ConnectyCube.createSession()
+        assertEquals(Triple(APP_SESSION, null, AuthChangeReason.CREATED), awaitStateFlow("app session") { it.kind == APP_SESSION }.triple(), "authState.value")
+        ConnectyCube.init(APP_ID, AUTH_KEY, ConnectycubeConfig(endpoint))
+        val expected = listOf(
+            Triple(NO_SESSION, null, INITIAL),
+            Triple(APP_SESSION, null, AuthChangeReason.CREATED),
+            Triple(NO_SESSION, null, INITIAL),
+        )
+        assertEquals(expected, heard.await(expected.size, "listener across init"), "the states heard")
+        assertEquals(Triple(NO_SESSION, null, INITIAL), awaitStateFlow("after init") { it.kind == NO_SESSION }.triple(), "authState.value")
+    } finally {
+        subscription.cancel()
+    }
+}
 
 /** A 1.x listener recording its callbacks as `name:userId` (`-` where none is passed). */
 class RecordingSessionListener : ConnectycubeSessionManager.SessionListener {
