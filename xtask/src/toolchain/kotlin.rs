@@ -60,11 +60,11 @@ pub(crate) fn ensure_java() -> Result<()> {
     if is_root() {
         util::step("installing a JDK (openjdk-17-jdk-headless) from Debian");
         apt_get(&["install", "-y", "--no-install-recommends", "openjdk-17-jdk-headless"])?;
-        if works("java") {
+        if works("java") && works("javac") {
             return Ok(());
         }
     }
-    bail!("the Kotlin tests need a JDK 17+ (`java` and `jar` on PATH): apt-get install openjdk-17-jdk-headless")
+    bail!("the Kotlin tests need a JDK 17+ (`java` and `javac` on PATH): apt-get install openjdk-17-jdk-headless")
 }
 
 fn is_root() -> bool {
