@@ -7,13 +7,16 @@
 //! in order. Its calls run one at a time on a background thread of the SDK's blocking pool,
 //! never on the thread that drives the network, so a slow listener delays only its own
 //! later states. A listener that throws is logged and keeps listening. `doInit` starts a new
-//! client: each registered listener then hears that client's states, from its `Initial`.
+//! client: each registered listener then hears that client's states, from its `Initial`, once
+//! it has heard every state the old client reported.
 
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll, Waker};
 
 use parking_lot::Mutex;
+use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
 use crate::callbacks::{CallbackError, tracing_warn};
@@ -124,6 +127,10 @@ pub(crate) struct AuthListeners {
 struct Entry {
     id: u64,
     listener: Arc<dyn AuthStateListener>,
+    /// Set by `cancel()`: no later state is handed to the listener.
+    cancelled: Arc<AtomicBool>,
+    /// Tells the current task that a new client took over.
+    handover: Arc<Notify>,
     task: Option<JoinHandle<()>>,
 }
 
@@ -131,52 +138,93 @@ impl AuthListeners {
     /// Registers a listener and, when a client exists, starts feeding it.
     pub fn add(&mut self, listener: Arc<dyn AuthStateListener>, client: Option<&connectycube::ConnectyCube>) -> u64 {
         self.next_id += 1;
-        let id = self.next_id;
-        let task = client.map(|client| feed(client, listener.clone()));
-        self.entries.push(Entry { id, listener, task });
-        id
+        let mut entry = Entry {
+            id: self.next_id,
+            listener,
+            cancelled: Arc::new(AtomicBool::new(false)),
+            handover: Arc::new(Notify::new()),
+            task: None,
+        };
+        if let Some(client) = client {
+            entry.task = Some(feed(client, &entry, None));
+        }
+        self.entries.push(entry);
+        self.next_id
     }
 
     /// Stops and forgets a listener; nothing is delivered to it afterwards.
     pub fn remove(&mut self, id: u64) {
         self.entries.retain(|entry| {
-            if entry.id == id
-                && let Some(task) = &entry.task
-            {
-                task.abort();
+            if entry.id == id {
+                entry.cancelled.store(true, Ordering::SeqCst);
+                if let Some(task) = &entry.task {
+                    task.abort();
+                }
             }
             entry.id != id
         });
     }
 
-    /// A new client replaced the old one: every listener follows the new one.
+    /// A new client replaced the old one: every listener follows the new one, after the
+    /// states the old one had already reported (a state is never lost to a `doInit`).
     pub fn follow(&mut self, client: &connectycube::ConnectyCube) {
         for entry in &mut self.entries {
-            if let Some(task) = entry.task.take() {
-                task.abort();
-            }
-            entry.task = Some(feed(client, entry.listener.clone()));
+            let previous = entry.task.take();
+            entry.handover.notify_one();
+            entry.handover = Arc::new(Notify::new());
+            entry.task = Some(feed(client, entry, previous));
         }
     }
 }
 
-/// One task per listener, on the SDK's runtime: it waits for the next state and hands it to
-/// the listener on the blocking pool, one call at a time, so states arrive in order.
-fn feed(client: &connectycube::ConnectyCube, listener: Arc<dyn AuthStateListener>) -> JoinHandle<()> {
+/// One task per listener, on the SDK's runtime: after the `previous` task (the old client's)
+/// has delivered what it had, it waits for each state and hands it to the listener on the
+/// blocking pool, one call at a time, so states arrive in order. Told of a handover, it
+/// delivers what is already queued and ends.
+fn feed(client: &connectycube::ConnectyCube, entry: &Entry, previous: Option<JoinHandle<()>>) -> JoinHandle<()> {
+    // Subscribed now, so the new client's first state is the one at this moment.
     let mut states = client.auth().states();
+    let listener = entry.listener.clone();
+    let cancelled = entry.cancelled.clone();
+    let handover = entry.handover.clone();
     sdk_runtime().spawn(async move {
-        while let Some(state) = states.next().await {
-            let listener = listener.clone();
-            let state = AuthState::from(state);
-            let delivered = tokio::task::spawn_blocking(move || listener.on_auth_state_changed(state)).await;
-            match delivered {
-                Ok(Ok(())) => {}
-                Ok(Err(error)) => tracing_warn(&error),
-                Err(join) if join.is_panic() => tracing::warn!("an auth state listener panicked"),
-                Err(_) => return,
+        if let Some(previous) = previous {
+            // Its end, whichever way (done, aborted), is all that matters here.
+            let _ = previous.await;
+        }
+        loop {
+            let state = tokio::select! {
+                biased;
+                state = states.next() => state,
+                () = handover.notified() => {
+                    while let Some(state) = states.try_next() {
+                        deliver(&listener, &cancelled, state).await;
+                    }
+                    return;
+                }
+            };
+            match state {
+                Some(state) => deliver(&listener, &cancelled, state).await,
+                None => return,
             }
         }
     })
+}
+
+/// Hands one state to the listener on the blocking pool, unless it was cancelled; a
+/// listener that throws or panics is logged and hears the next state all the same.
+async fn deliver(listener: &Arc<dyn AuthStateListener>, cancelled: &Arc<AtomicBool>, state: connectycube::AuthState) {
+    if cancelled.load(Ordering::SeqCst) {
+        return;
+    }
+    let listener = listener.clone();
+    let state = AuthState::from(state);
+    match tokio::task::spawn_blocking(move || listener.on_auth_state_changed(state)).await {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => tracing_warn(&error),
+        Err(join) if join.is_panic() => tracing::warn!("an auth state listener panicked"),
+        Err(_) => {}
+    }
 }
 
 /// The runtime the SDK's calls run on (uniffi's tokio runtime), reached from a plain call.

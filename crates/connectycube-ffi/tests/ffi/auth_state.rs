@@ -115,10 +115,12 @@ async fn a_listener_hears_a_session_life_in_order() {
     );
     assert_eq!(heard.states.lock().len(), expected.len(), "nothing after cancel()");
 
-    // doInit makes a new client: the listeners follow it from its first state.
+    // doInit makes a new client: the listeners follow it from its first state, after every
+    // state the old client reported (here one reported just before, not yet delivered).
     let again = Arc::new(Recorder::default());
     turn.cube.add_auth_state_listener(again.clone());
     assert_eq!(again.wait_for(1).await, [(Kind::AppSession, None, Reason::Initial)]);
+    turn.cube.destroy_session().await.unwrap();
     turn.cube
         .do_init(
             connectycube_emulator::EmulatorConfig::DEFAULT_APP_ID.to_string(),
@@ -127,9 +129,10 @@ async fn a_listener_hears_a_session_life_in_order() {
         )
         .unwrap();
     assert_eq!(
-        again.wait_for(2).await,
+        again.wait_for(3).await,
         [
             (Kind::AppSession, None, Reason::Initial),
+            (Kind::NoSession, None, Reason::Destroyed),
             (Kind::NoSession, None, Reason::Initial),
         ]
     );
