@@ -10,6 +10,7 @@
 
 mod auth_state;
 mod errors;
+mod logging;
 mod sessions;
 mod storage;
 mod users;
