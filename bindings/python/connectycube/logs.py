@@ -13,6 +13,7 @@ a ``ConnectycubeLogger`` subclass or a function ``(level, target, message)``; ``
 back the ``logging`` default.
 """
 
+import atexit
 import logging
 from typing import Callable, Optional, Union
 
@@ -92,6 +93,16 @@ _native_set_level = ConnectycubeSettings.set_level
 _native_set_logger = ConnectycubeSettings.set_logger
 
 
+def _quiet_at_exit() -> None:
+    """Before the interpreter finalises: no new line, the queued ones delivered (turning debug
+    off waits for them), and no Python logger left for the SDK's thread to call. A native
+    thread entering Python during finalisation is ended by the interpreter, which would abort
+    the process."""
+    settings = ConnectycubeSettings()
+    _native_set_debug_enabled(settings, False)
+    _native_set_logger(settings, None)
+
+
 def install() -> None:
     """Adds the Python spellings to the generated class and makes ``logging`` the default."""
     if logging.getLevelName(TRACE) == f"Level {TRACE}":
@@ -106,3 +117,4 @@ def install() -> None:
         ConnectycubeSettings.level, _set_level, doc="The most verbose level logged while debug is on."
     )
     _native_set_logger(ConnectycubeSettings(), _DEFAULT)
+    atexit.register(_quiet_at_exit)

@@ -5,11 +5,14 @@ session's life only."""
 
 import asyncio
 import logging
+import os
+import subprocess
+import sys
 import threading
 from typing import List, Tuple
 
 import connectycube as cc
-from support import APP_ID, AUTH_KEY, EmulatorTestCase, emulator
+from support import APP_ID, AUTH_KEY, EmulatorTestCase, api_endpoint, emulator
 
 CANARY = "CANARY"
 CANARY_PASSWORD = "CANARY-PASSWORD-6d02"
@@ -155,3 +158,40 @@ class LoggingTests(EmulatorTestCase):
         await self.wait_for(lambda: list(calls), "reason=Created")
         await self.cube.destroy_session()
         await self.wait_for(lambda: list(calls), "reason=Destroyed")
+
+
+EXIT_WHILE_LOGGING = """
+import asyncio, sys, time
+import connectycube as cc
+
+class Slow(cc.ConnectycubeLogger):
+    def log(self, level, target, message):
+        time.sleep(0.005)
+
+settings = cc.ConnectycubeSettings()
+settings.set_logger(Slow())
+settings.is_debug_enabled = True
+
+async def main():
+    cube = cc.ConnectyCube()
+    cube.do_init(sys.argv[1], sys.argv[2], cc.ConnectycubeConfig(api_endpoint=sys.argv[3]))
+    for _ in range(50):
+        await cube.create_session()
+
+asyncio.run(main())
+print("done", flush=True)
+"""
+
+
+class ExitTests(EmulatorTestCase):
+    def test_an_app_that_exits_while_lines_are_queued_for_a_python_logger_exits_cleanly(self) -> None:
+        # Lines queue up behind a slow logger; at exit they are delivered before the
+        # interpreter finalises (a native thread entering Python then would abort the process).
+        package_root = os.path.dirname(os.path.dirname(os.path.abspath(cc.__file__)))
+        env = dict(os.environ, PYTHONPATH=package_root)
+        done = subprocess.run(
+            [sys.executable, "-c", EXIT_WHILE_LOGGING, APP_ID, AUTH_KEY, api_endpoint()],
+            env=env, capture_output=True, text=True, timeout=60,
+        )
+        self.assertEqual(done.returncode, 0, done.stderr[-2000:])
+        self.assertIn("done", done.stdout)

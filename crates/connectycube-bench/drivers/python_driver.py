@@ -83,12 +83,21 @@ class DroppingLogger(cc.ConnectycubeLogger):
 
 
 def configure_log(options):
-    """``--log off|debug|trace`` (not part of the driver protocol; bench-sdk's logging cost
-    passes it): the debug switch, at that level, with a logger that drops every line."""
+    """``--log off|debug|trace|debug-devnull`` (not part of the driver protocol; bench-sdk's
+    logging cost passes it): the debug switch, at that level, with a logger that drops every
+    line; ``debug-devnull``: at Debug with no Python logger, the SDK's own stderr writer, with
+    this process's stderr sent to /dev/null (what logging costs when no line enters Python)."""
     mode = options.get("log", "off")
     settings = cc.ConnectycubeSettings()
     if mode == "off":
         settings.is_debug_enabled = False
+        return None
+    if mode == "debug-devnull":
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+        # The generated setter: the package's own turns None into its `logging` default.
+        cc.logs._native_set_logger(settings, None)
+        settings.log_level = cc.ConnectycubeLogLevel.DEBUG
+        settings.is_debug_enabled = True
         return None
     levels = {"debug": cc.ConnectycubeLogLevel.DEBUG, "trace": cc.ConnectycubeLogLevel.TRACE}
     if mode not in levels:

@@ -20,8 +20,9 @@
 //!   its own, in order. The thread that emitted an event never waits for the app's logger, so
 //!   a logger that calls back into the SDK (reads the auth state) cannot deadlock it, even for
 //!   events emitted under the SDK's locks; an event emitted by the logger's own thread while
-//!   it logs is dropped, so a logger cannot feed itself. A logger that throws or panics loses
-//!   that line only.
+//!   it logs is dropped, so a logger cannot feed itself. A logger that throws loses that line
+//!   only; turning debug off waits (briefly) for the queued lines, so none reaches the logger
+//!   afterwards.
 
 use std::cell::Cell;
 use std::fmt::Write as _;
@@ -41,6 +42,9 @@ use crate::callbacks::CallbackError;
 /// Lines waiting for the logger at most; a logger slower than the SDK loses lines, never
 /// slows a call.
 const QUEUE_LINES: usize = 1024;
+
+/// How long turning debug off waits for the queued lines to reach the logger.
+const DRAIN_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// How verbose the log is: a line passes when its level is this one or more severe.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, uniffi::Enum)]
@@ -109,12 +113,18 @@ impl ConnectycubeSettings {
     }
 
     /// Turns logging on or off. On, lines at [`Self::level`] or more severe reach the logger.
+    /// Off, it returns once the lines already queued have reached the logger (waiting a second
+    /// at most), so an app that turns it off before it exits, or a test, has every line, and
+    /// the logger is not called afterwards.
     pub fn set_debug_enabled(&self, enabled: bool) {
         if enabled {
             install();
         }
         STATE.enabled.store(enabled, Ordering::Relaxed);
         tracing::callsite::rebuild_interest_cache();
+        if !enabled {
+            drain(DRAIN_WAIT);
+        }
     }
 
     /// The most verbose level logged while debug is on (`Debug` unless set).
@@ -225,16 +235,29 @@ fn hand_over(line: Line) {
     let logger = STATE.logger.read().clone();
     IN_LOGGER.with(|flag| flag.set(true));
     match logger {
+        // A logger that throws (an `Err` here) loses this line; the next one is delivered all
+        // the same, and there is nowhere left to report its failure. No `catch_unwind`: a
+        // runtime that ends a thread inside a callback (Python's finalisation exits threads
+        // waiting for its lock by a forced unwind) would abort the process through it.
         Some(logger) => {
-            // A logger that throws (an `Err` here) or panics loses this line; the next one is
-            // delivered all the same. There is nowhere left to report its failure.
-            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                logger.log(line.level, line.target.to_owned(), line.message)
-            }));
+            let _ = logger.log(line.level, line.target.to_owned(), line.message);
         }
         None => eprintln!("{:?} {}: {}", line.level, line.target, line.message),
     }
     IN_LOGGER.with(|flag| flag.set(false));
+}
+
+/// Waits until every line queued so far was handed to the logger, `wait` at most; at once on
+/// the logger's own thread (it would wait for itself).
+fn drain(wait: std::time::Duration) {
+    if IN_LOGGER.with(Cell::get) {
+        return;
+    }
+    let queued = STATE.queued.load(Ordering::Acquire);
+    let deadline = std::time::Instant::now() + wait;
+    while STATE.delivered.load(Ordering::Acquire) < queued && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
 }
 
 /// The `tracing` subscriber: filters in Rust, formats one line, queues it.

@@ -2,7 +2,8 @@
 //! them: a full flow with canary secrets (auth key, auth secret, passwords, and every session
 //! token the flow saw) at the most verbose level logs what an app developer follows and no
 //! secret; with debug off nothing is queued; `Info` keeps the session's life and drops the
-//! requests; a logger that calls back into the SDK, or throws, does not stop it.
+//! requests; a logger that calls back into the SDK, or throws, does not stop it; turning
+//! debug off hands over the queued lines first.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -287,6 +288,32 @@ async fn a_logger_that_throws_loses_its_line_only() {
 
     assert!(first > 0);
     assert!(later > first, "the logger heard nothing after it threw");
+}
+
+/// Slow on purpose: lines queue up behind it.
+struct SlowLogger(Capture);
+
+impl ConnectycubeLogger for SlowLogger {
+    fn log(&self, level: Level, target: String, message: String) -> Result<(), CallbackError> {
+        std::thread::sleep(Duration::from_millis(2));
+        self.0.log(level, target, message)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn turning_debug_off_returns_once_the_queued_lines_reached_the_logger() {
+    let _turn = TURN.lock().await;
+    let slow = Arc::new(SlowLogger(Capture::default()));
+    let settings = ConnectycubeSettings::new();
+    settings.set_logger(Some(slow.clone()));
+    settings.set_debug_enabled(true);
+    for n in 0..100 {
+        tracing::debug!(n, "a queued line");
+    }
+    settings.set_debug_enabled(false);
+    let heard = slow.0.lines.lock().len();
+    settings.set_logger(None);
+    assert_eq!(heard, 100, "lines still queued when debug was off");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
