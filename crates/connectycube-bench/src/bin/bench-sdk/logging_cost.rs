@@ -24,8 +24,8 @@ const VARIANTS: [(&str, &str); 4] = [
     ("trace", "on, Trace, a Python logger that drops each line"),
 ];
 
-/// Calls per run, at most: four variants times the rounds stay well under 30 s.
-const MAX_REQUESTS: u64 = 5_000;
+/// Calls per run, at most: four variants times two rounds (the default) take about 20 s.
+const MAX_REQUESTS: u64 = 3_000;
 
 /// One variant's best round.
 pub struct LogCost {
