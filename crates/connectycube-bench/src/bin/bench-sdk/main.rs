@@ -61,6 +61,7 @@
 mod concurrency;
 mod decode;
 mod external;
+mod hooks;
 mod in_process;
 mod options;
 mod record;
@@ -263,6 +264,12 @@ fn run(options: Options) -> Result<()> {
             }
         }
     }
+    let hooks = if options.wants("sdk") && options.scenarios.contains(&Scenario::Session) {
+        step("what the app's hooks cost the Rust SDK: sequential POST /session");
+        Some(tokio.block_on(hooks::hook_costs(&raw, &target, &options)))
+    } else {
+        None
+    };
     drop(tokio);
 
     let report = Report {
@@ -272,6 +279,7 @@ fn run(options: Options) -> Result<()> {
         records,
         burst,
         decode,
+        hooks,
         elapsed: started.elapsed(),
     };
     let markdown = report.markdown();
