@@ -44,6 +44,7 @@ pub enum ErrorCode {
 
 /// One row of the table: a code and what it means for the app.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct ErrorCodeInfo {
     pub code: ErrorCode,
     /// The stable text, e.g. `user_session_required`.
@@ -62,7 +63,7 @@ pub struct ErrorCodeInfo {
 }
 
 const NEVER: &str = "no";
-const SAFE_CALLS: &str = "calls safe to repeat (not sign-up, password reset, upload creation), up to 3 attempts";
+const SAFE_CALLS: &str = "calls safe to repeat (not sign-up, password reset, upload creation), up to the attempts of RetryConfig (3 by default)";
 
 /// Every code, in the order of [`ErrorCode`]'s variants (checked when compiling).
 pub const ERROR_CODES: &[ErrorCodeInfo] = &[
@@ -80,7 +81,7 @@ pub const ERROR_CODES: &[ErrorCodeInfo] = &[
         name: "rate_limited",
         meaning: "The server is limiting this app's requests (429).",
         retryable: true,
-        sdk_retries: "calls safe to repeat, after the server's Retry-After, up to 3 attempts",
+        sdk_retries: "calls safe to repeat, after the server's Retry-After, up to the attempts of RetryConfig (3 by default)",
         needs_sign_in: false,
         hint: "Wait a little and try again; make fewer calls (batch lookups, cache answers).",
     },
@@ -224,7 +225,7 @@ pub const ERROR_CODES: &[ErrorCodeInfo] = &[
         name: "network",
         meaning: "The request could not be delivered or its answer not received; the kind says whether it may have reached the server (io, closed) or not (connect).",
         retryable: true,
-        sdk_retries: "connect failures for every call; io and closed for calls safe to repeat; up to 3 attempts",
+        sdk_retries: "connect failures for every call; io and closed for calls safe to repeat; up to the attempts of RetryConfig (3 by default)",
         needs_sign_in: false,
         hint: "Check the connection and try again. After io or closed, a sign-up, password reset or upload may have been done: check before repeating it.",
     },
