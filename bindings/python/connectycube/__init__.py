@@ -63,6 +63,7 @@ except ImportError as error:  # pragma: no cover - a packaging mistake, not a ru
 
 from .auth import AuthStates, auth_states
 from .constants import ConnectycubeProvider, OrderType, QueryRule, RequestFieldType
+from . import errors as _errors  # noqa: F401  (error.is_retryable, .needs_sign_in, .hint as properties)
 from .params import to_param_values
 
 __all__ = [

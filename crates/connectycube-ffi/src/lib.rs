@@ -13,6 +13,7 @@ mod client;
 mod constants;
 mod describe;
 mod error;
+mod error_advice;
 mod records;
 mod session_manager;
 
