@@ -28,6 +28,7 @@ mod config;
 mod connectycube;
 mod error;
 mod http;
+mod observer;
 mod session;
 
 #[cfg(test)]
@@ -39,6 +40,7 @@ pub use api::{AuthClient, StorageClient, Upload, UsersClient, content_type_for};
 pub use config::{Config, DEFAULT_API_ENDPOINT, RetryConfig, Timeouts};
 pub use connectycube::{ConnectyCube, ConnectyCubeBuilder};
 pub use error::{Error, NetworkErrorKind, Result};
+pub use observer::{RequestEvent, RequestObserver};
 pub use session::auth_state::{AuthChangeReason, AuthFailure, AuthState, AuthStateKind, AuthStateStream};
 pub use session::{ActiveSession, SessionRestore, SessionStore, StoredSession};
 

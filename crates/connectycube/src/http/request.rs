@@ -57,10 +57,45 @@ pub(crate) enum Target {
     External(url::Url),
 }
 
+/// A path under the API with the route it belongs to: `/users/7` is `/users/{id}`. The
+/// route is what request observers are told, so it never holds an id, token or query value;
+/// a path with a variable part is written with [`api_path!`], which makes both from one
+/// template so they cannot disagree.
+pub(crate) struct ApiPath {
+    pub route: &'static str,
+    pub path: String,
+}
+
+/// A fixed path is its own route.
+impl From<&'static str> for ApiPath {
+    fn from(path: &'static str) -> Self {
+        Self {
+            route: path,
+            path: path.to_owned(),
+        }
+    }
+}
+
+/// `api_path!("/users/{id}", id = me)`: the path `/users/7`, of the route `/users/{id}`.
+macro_rules! api_path {
+    ($template:literal, $($name:ident = $value:expr),+ $(,)?) => {
+        $crate::http::request::ApiPath {
+            route: $template,
+            path: format!($template, $($name = $value),+),
+        }
+    };
+}
+pub(crate) use api_path;
+
+/// The route of an upload to the storage address the server handed out (outside the API).
+pub(crate) const UPLOAD_ROUTE: &str = "{upload_url}";
+
 #[derive(Clone)]
 pub(crate) struct ApiRequest {
     pub method: Method,
     pub target: Target,
+    /// The route template (`/users/{id}`), for request observers.
+    pub route: &'static str,
     pub query: Vec<(String, String)>,
     pub body: Body,
     pub auth: Auth,
@@ -68,7 +103,8 @@ pub(crate) struct ApiRequest {
 }
 
 impl ApiRequest {
-    pub fn new(method: Method, path: impl Into<String>, auth: Auth) -> Self {
+    pub fn new(method: Method, path: impl Into<ApiPath>, auth: Auth) -> Self {
+        let path = path.into();
         let repeat = if method == Method::POST {
             Repeat::OnlyIfNotSent
         } else {
@@ -76,7 +112,8 @@ impl ApiRequest {
         };
         Self {
             method,
-            target: Target::Api(path.into()),
+            target: Target::Api(path.path),
+            route: path.route,
             query: Vec::new(),
             body: Body::Empty,
             auth,
@@ -86,12 +123,13 @@ impl ApiRequest {
 
     /// A request to a URL outside the API, with no credential.
     pub fn external(method: Method, url: url::Url) -> Self {
-        let mut request = Self::new(method, String::new(), Auth::None);
+        let mut request = Self::new(method, "", Auth::None);
         request.target = Target::External(url);
+        request.route = UPLOAD_ROUTE;
         request
     }
 
-    pub fn get(path: impl Into<String>, need: Need) -> Self {
+    pub fn get(path: impl Into<ApiPath>, need: Need) -> Self {
         Self::new(Method::GET, path, Auth::Session(need))
     }
 
