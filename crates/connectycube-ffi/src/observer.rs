@@ -12,6 +12,7 @@
 //! shared `ConnectyCube`, not to one client: it stays through `doInit`.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use parking_lot::RwLock;
 use tokio::sync::mpsc;
@@ -34,9 +35,10 @@ pub struct RequestEvent {
     pub http_status: Option<i32>,
     /// The error's stable code when the call failed (`not_found`, `network`, `cancelled`…).
     pub error_code: Option<String>,
-    /// HTTP requests sent to the route for this call.
-    pub attempts: u32,
-    pub duration_ms: u64,
+    /// HTTP requests sent to the route for this call. (Signed here and in `duration_ms`, as
+    /// Java has no unsigned types.)
+    pub attempts: i32,
+    pub duration_ms: i64,
     /// The call waited for a session the SDK created or renewed for it.
     pub session_renewed: bool,
 }
@@ -48,8 +50,8 @@ impl From<&connectycube::RequestEvent> for RequestEvent {
             route: event.route.to_owned(),
             http_status: event.http_status.map(i32::from),
             error_code: event.error_code.map(str::to_owned),
-            attempts: event.attempts,
-            duration_ms: u64::try_from(event.duration.as_millis()).unwrap_or(u64::MAX),
+            attempts: i32::try_from(event.attempts).unwrap_or(i32::MAX),
+            duration_ms: i64::try_from(event.duration.as_millis()).unwrap_or(i64::MAX),
             session_renewed: event.session_renewed,
         }
     }
@@ -65,7 +67,14 @@ pub trait RequestObserver: Send + Sync {
 /// holds the queue of the observer set now, if any.
 #[derive(Default)]
 pub(crate) struct ObserverRelay {
-    queue: RwLock<Option<mpsc::Sender<RequestEvent>>>,
+    queue: RwLock<Option<Queue>>,
+}
+
+/// An observer's queue: tokio's unbounded channel (the auth state's listeners link it
+/// already; the bounded one would add its semaphore to the library) and a count that bounds it.
+struct Queue {
+    sender: mpsc::UnboundedSender<RequestEvent>,
+    waiting: Arc<AtomicUsize>,
 }
 
 impl ObserverRelay {
@@ -83,20 +92,27 @@ impl ObserverRelay {
     fn queue_event(&self, event: &connectycube::RequestEvent) {
         let queue = self.queue.read();
         let Some(queue) = queue.as_ref() else { return };
-        if queue.try_send(RequestEvent::from(event)).is_err() {
+        if queue.waiting.fetch_add(1, Ordering::AcqRel) >= QUEUED_EVENTS {
+            queue.waiting.fetch_sub(1, Ordering::AcqRel);
             tracing::warn!(
                 route = event.route,
                 "the request observer is behind; an event was dropped"
             );
+            return;
         }
+        // Fails only once the runtime is gone, and the event with it.
+        let _ = queue.sender.send(RequestEvent::from(event));
     }
 }
 
 /// Starts the task that feeds `observer` and answers its queue.
-fn deliver_to(observer: Arc<dyn RequestObserver>) -> mpsc::Sender<RequestEvent> {
-    let (queue, mut events) = mpsc::channel(QUEUED_EVENTS);
+fn deliver_to(observer: Arc<dyn RequestObserver>) -> Queue {
+    let (sender, mut events) = mpsc::unbounded_channel();
+    let waiting = Arc::new(AtomicUsize::new(0));
+    let taken = waiting.clone();
     sdk_runtime().spawn(async move {
         while let Some(event) = events.recv().await {
+            taken.fetch_sub(1, Ordering::AcqRel);
             let observer = observer.clone();
             match tokio::task::spawn_blocking(move || observer.on_request(event)).await {
                 Ok(Ok(())) => {}
@@ -106,5 +122,5 @@ fn deliver_to(observer: Arc<dyn RequestObserver>) -> mpsc::Sender<RequestEvent> 
             }
         }
     });
-    queue
+    Queue { sender, waiting }
 }

@@ -44,7 +44,7 @@ impl Recorder {
 }
 
 /// (`"GET /users/{id}"`, status, error code, attempts, session renewed).
-type Step = (String, Option<i32>, Option<String>, u32, bool);
+type Step = (String, Option<i32>, Option<String>, i32, bool);
 
 fn steps(events: &[RequestEvent]) -> Vec<Step> {
     events
@@ -61,7 +61,7 @@ fn steps(events: &[RequestEvent]) -> Vec<Step> {
         .collect()
 }
 
-fn step(route: &str, status: i32, code: Option<&str>, attempts: u32, renewed: bool) -> Step {
+fn step(route: &str, status: i32, code: Option<&str>, attempts: i32, renewed: bool) -> Step {
     (
         route.to_owned(),
         Some(status),
@@ -83,7 +83,8 @@ async fn server_counts(turn: &Turn) -> BTreeMap<String, u64> {
 fn per_route(events: &[RequestEvent]) -> BTreeMap<String, u64> {
     let mut counted = BTreeMap::new();
     for event in events {
-        *counted.entry(format!("{} {}", event.method, event.route)).or_default() += u64::from(event.attempts);
+        *counted.entry(format!("{} {}", event.method, event.route)).or_default() +=
+            u64::try_from(event.attempts).unwrap();
     }
     counted
 }
