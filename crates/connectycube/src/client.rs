@@ -72,6 +72,9 @@ impl Client {
     pub async fn execute(self: &Arc<Self>, request: ApiRequest) -> Result<Answer> {
         let started = Instant::now();
         let mut record = CallRecord::start(&self.observer, &request.method, request.route, started);
+        if request.renewed_first {
+            record.session_renewed();
+        }
         let result = self.run(&request, started, &mut record).await;
         record.finish(result.as_ref().err());
         result
@@ -211,10 +214,11 @@ impl Client {
             .expiry_from_header(response.header("cb-token-expirationdate"))
     }
 
-    /// A live session that satisfies `need`, created or renewed (once for all callers).
-    pub async fn ensure_session(self: &Arc<Self>, need: Need) -> Result<SessionRef> {
+    /// A live session that satisfies `need`, created or renewed (once for all callers);
+    /// `true` with it when it was.
+    pub async fn ensure_session(self: &Arc<Self>, need: Need) -> Result<(SessionRef, bool)> {
         let factory: Arc<dyn SessionFactory> = self.clone();
-        Ok(self.session.ensure(factory, need).await?.0)
+        self.session.ensure(factory, need).await
     }
 
     /// `POST /session`, without installing the result.

@@ -12,7 +12,9 @@ use std::time::Duration;
 
 use common::Harness;
 use common::users::{PASSWORD, full_name, new_user};
-use connectycube::{ConnectyCube, Credentials, RequestEvent, SearchField, Upload, UserFields, UserSearch};
+use connectycube::{
+    ConnectyCube, Credentials, RequestEvent, SearchField, SessionRestore, Upload, UserFields, UserSearch,
+};
 use parking_lot::Mutex;
 use serde_json::json;
 
@@ -157,6 +159,41 @@ async fn a_flow_reports_what_the_server_counted() {
         );
         assert!(event.duration > Duration::ZERO && event.duration < Duration::from_secs(30));
     }
+}
+
+struct SignInAgain;
+
+#[async_trait::async_trait]
+impl SessionRestore for SignInAgain {
+    async fn restore(&self) -> Option<Credentials> {
+        Some(Credentials::login(LOGIN, PASSWORD))
+    }
+}
+
+/// A profile update on a session the client knows has expired renews it before the request
+/// is built (to learn the user's id): the update's event still says it waited for a renewal.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_update_that_renews_first_says_so() {
+    let h = Harness::start().await;
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let sink = events.clone();
+    let cc = ConnectyCube::builder(common::APP_ID, common::AUTH_KEY)
+        .api_endpoint(h.emulator.url())
+        .session_restore(Arc::new(SignInAgain))
+        .request_observer(move |event: &RequestEvent| sink.lock().push(event.clone()))
+        .build()
+        .unwrap();
+    let (token, _, me) = h.raw_login(LOGIN, PASSWORD).await;
+    let an_hour_ago = time::OffsetDateTime::now_utc() - time::Duration::hours(1);
+    cc.auth().set_session(token, Some(an_hour_ago), Some(me));
+    cc.users().update(full_name(FULL_NAME)).await.unwrap();
+    assert_eq!(
+        steps(&events.lock()),
+        [
+            step("POST /session", Some(201), None, 1, false),
+            step("PUT /users/{id}", Some(200), None, 1, true),
+        ]
+    );
 }
 
 /// A panicking observer is caught: every call still answers, and the observer that

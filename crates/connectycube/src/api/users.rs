@@ -44,24 +44,26 @@ impl UsersClient {
         decoded(decode_user(&answer.response.body))
     }
 
-    /// The signed-in user's id (a user session is renewed or restored if needed).
-    async fn me(&self) -> Result<u64> {
-        let session = self.client.ensure_session(Need::User).await?;
-        session.user_id.ok_or(Error::SessionExpired)
+    /// The signed-in user's id (a user session is renewed or restored if needed), and
+    /// whether it was.
+    async fn me(&self) -> Result<(u64, bool)> {
+        let (session, renewed) = self.client.ensure_session(Need::User).await?;
+        Ok((session.user_id.ok_or(Error::SessionExpired)?, renewed))
     }
 
     /// `PUT /users/{id}` of the signed-in user: profile fields, and the password when both
     /// the current and the new one are given.
     pub async fn update(&self, update: UserUpdate) -> Result<User> {
         update.validate().map_err(invalid)?;
-        let me = self.me().await?;
+        let (me, renewed) = self.me().await?;
         let new_password = update.fields.password.clone().filter(|_| update.old_password.is_some());
         let request = ApiRequest::new(
             Method::PUT,
             api_path!("/users/{id}", id = me),
             Auth::Session(Need::User),
         )
-        .json(update.to_body());
+        .json(update.to_body())
+        .renewed_first(renewed);
         let answer = self.client.execute(request).await?;
         let user = decoded(decode_user(&answer.response.body))?;
         self.client.refresh_session_user(&user);
@@ -73,12 +75,13 @@ impl UsersClient {
 
     /// `DELETE /users/{id}` of the signed-in user; the session ends with the account.
     pub async fn delete_me(&self) -> Result<()> {
-        let me = self.me().await?;
+        let (me, renewed) = self.me().await?;
         let request = ApiRequest::new(
             Method::DELETE,
             api_path!("/users/{id}", id = me),
             Auth::Session(Need::User),
-        );
+        )
+        .renewed_first(renewed);
         self.client.execute(request).await?;
         self.client.forget_session(AuthChangeReason::UserDeleted);
         Ok(())

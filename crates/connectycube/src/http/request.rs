@@ -100,6 +100,9 @@ pub(crate) struct ApiRequest {
     pub body: Body,
     pub auth: Auth,
     pub repeat: Repeat,
+    /// The handle renewed the session before building the request (to learn the user's
+    /// id): request observers count it as this call's renewal.
+    pub renewed_first: bool,
 }
 
 impl ApiRequest {
@@ -118,6 +121,7 @@ impl ApiRequest {
             body: Body::Empty,
             auth,
             repeat,
+            renewed_first: false,
         }
     }
 
@@ -140,6 +144,11 @@ impl ApiRequest {
 
     pub fn json(mut self, body: serde_json::Value) -> Self {
         self.body = Body::Json(body);
+        self
+    }
+
+    pub fn renewed_first(mut self, renewed: bool) -> Self {
+        self.renewed_first = renewed;
         self
     }
 
