@@ -44,6 +44,8 @@ try:
         InternalError,
         PagedUsersResult,
         ParamValue,
+        RequestEvent,
+        RequestObserver,
         RequestPagination,
         RequestSorter,
         SdkConstant,
@@ -64,6 +66,7 @@ except ImportError as error:  # pragma: no cover - a packaging mistake, not a ru
 from .auth import AuthStates, auth_states
 from .constants import ConnectycubeProvider, OrderType, QueryRule, RequestFieldType
 from . import errors as _errors  # noqa: F401  (error.is_retryable, .needs_sign_in, .hint as properties)
+from .observer import set_request_observer
 from .params import to_param_values
 
 __all__ = [
@@ -87,7 +90,9 @@ __all__ = [
     "ParamValue",
     "ProgressCallback",
     "QueryRule",
+    "RequestEvent",
     "RequestFieldType",
+    "RequestObserver",
     "RequestPagination",
     "RequestSorter",
     "SdkConstant",
@@ -115,6 +120,9 @@ ConnectycubeError.__str__ = lambda self: self.message()  # type: ignore[method-a
 
 # ``async for state in cube.auth_states()``: the asyncio form of ``add_auth_state_listener``.
 ConnectyCube.auth_states = auth_states  # type: ignore[attr-defined]
+
+# ``cube.set_request_observer(lambda event: …)``: a function as well as a ``RequestObserver``.
+ConnectyCube.set_request_observer = set_request_observer  # type: ignore[method-assign]
 
 
 class ProgressCallback(UploadProgressListener):

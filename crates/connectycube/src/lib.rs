@@ -29,6 +29,7 @@ mod connectycube;
 mod error;
 mod error_code;
 mod http;
+mod observer;
 mod session;
 
 #[cfg(test)]
@@ -41,6 +42,7 @@ pub use config::{Config, DEFAULT_API_ENDPOINT, RetryConfig, Timeouts};
 pub use connectycube::{ConnectyCube, ConnectyCubeBuilder};
 pub use error::{Error, NetworkErrorKind, Result};
 pub use error_code::{ERROR_CODES, ErrorCode, ErrorCodeInfo, error_codes_markdown};
+pub use observer::{RequestEvent, RequestObserver};
 pub use session::auth_state::{AuthChangeReason, AuthFailure, AuthState, AuthStateKind, AuthStateStream};
 pub use session::{ActiveSession, SessionRestore, SessionStore, StoredSession};
 

@@ -11,6 +11,7 @@
 mod auth_state;
 mod error_advice;
 mod errors;
+mod observer;
 mod sessions;
 mod storage;
 mod users;
@@ -50,6 +51,7 @@ impl Turn {
         let cube = ConnectyCube::new();
         cube.set_session_persistence(None);
         cube.set_session_restore_handler(None);
+        cube.set_request_observer(None);
         cube.do_init(
             EmulatorConfig::DEFAULT_APP_ID.to_string(),
             EmulatorConfig::DEFAULT_AUTH_KEY.to_owned(),

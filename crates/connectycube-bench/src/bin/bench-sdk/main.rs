@@ -63,6 +63,7 @@ mod decode;
 mod external;
 mod hooks;
 mod in_process;
+mod observer_cost;
 mod options;
 mod record;
 mod report;
@@ -79,6 +80,7 @@ use concurrency::{BURST_CALLS, burst_test};
 use decode::decode_cost;
 use external::run_driver;
 use in_process::{BENCH_LOGIN, control, measure_raw, measure_sdk, prepare, raw_client};
+use observer_cost::observer_cost;
 use options::{Mode, Options, Scenario};
 use record::Record;
 use report::Report;
@@ -182,6 +184,7 @@ fn run(options: Options) -> Result<()> {
     let target = tokio.block_on(prepare(&raw, &options.url, options.emulator_pid))?;
     eprintln!("benchmark user {} (login {BENCH_LOGIN})", target.user_id);
     let decode = tokio.block_on(decode_cost(&raw, &target));
+    let observer = tokio.block_on(observer_cost(&target));
 
     let mut records = Vec::new();
     let mut burst = None;
@@ -280,6 +283,7 @@ fn run(options: Options) -> Result<()> {
         burst,
         decode,
         hooks,
+        observer,
         elapsed: started.elapsed(),
     };
     let markdown = report.markdown();

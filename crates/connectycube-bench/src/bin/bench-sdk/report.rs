@@ -39,6 +39,7 @@ pub struct Report<'a> {
     pub decode: Result<f64>,
     /// What the app's hooks cost, `None` when the SDK or the session scenario was left out.
     pub hooks: Option<Result<Vec<HookCost>>>,
+    pub observer: Result<crate::observer_cost::ObserverCost>,
     pub elapsed: Duration,
 }
 
@@ -308,6 +309,14 @@ Clients: {}.\n",
             )),
             Err(error) => out.push_str(&format!("\nThe decode cost could not be measured: {error:#}\n")),
         }
+        match &self.observer {
+            Ok(o) => out.push_str(&format!(
+                "\nA request observer: sequential `GET /users/{{id}}` p50 {:.1} µs without one, {:.1} µs with one that does \
+nothing (means {:.1} and {:.1} µs; {} calls each, interleaved).\n",
+                o.none_p50_us, o.noop_p50_us, o.none_mean_us, o.noop_mean_us, o.calls
+            )),
+            Err(error) => out.push_str(&format!("\nThe request observer's cost could not be measured: {error:#}\n")),
+        }
         if let Some(burst) = &self.burst {
             out.push_str(&format!(
                 "\n### {BURST_CALLS} concurrent `GET /users/{{id}}` on one fresh Rust SDK client\n\n"
@@ -375,6 +384,7 @@ Clients: {}.\n",
                 Some(Err(error)) => json!({"error": format!("{error:#}")}),
                 None => Value::Null,
             },
+            "request_observer": self.observer.as_ref().ok(),
             "burst": match &self.burst {
                 Some(Ok(burst)) => json!(burst),
                 Some(Err(error)) => json!({"error": error}),

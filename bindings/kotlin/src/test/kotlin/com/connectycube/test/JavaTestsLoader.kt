@@ -3,7 +3,11 @@ package com.connectycube.test
 import java.util.concurrent.Callable
 
 /** The Java test classes, compiled by javac after kotlinc (so they are found at run time). */
-private val JAVA_TESTS = listOf("com.connectycube.test.java.JavaDocsTests", "com.connectycube.test.java.JavaAuthStateTests")
+private val JAVA_TESTS = listOf(
+    "com.connectycube.test.java.JavaDocsTests",
+    "com.connectycube.test.java.JavaAuthStateTests",
+    "com.connectycube.test.java.JavaRequestObserverTests",
+)
 
 /**
  * The Java tests (`src/test/java`), run by this runner so that the summary line counts them.
