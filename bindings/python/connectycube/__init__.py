@@ -47,6 +47,8 @@ try:
         InternalError,
         PagedUsersResult,
         ParamValue,
+        RequestEvent,
+        RequestObserver,
         RequestPagination,
         RequestSorter,
         SdkConstant,
@@ -67,6 +69,8 @@ except ImportError as error:  # pragma: no cover - a packaging mistake, not a ru
 from . import logs
 from .auth import AuthStates, auth_states
 from .constants import ConnectycubeProvider, OrderType, QueryRule, RequestFieldType
+from . import errors as _errors  # noqa: F401  (error.is_retryable, .needs_sign_in, .hint as properties)
+from .observer import set_request_observer
 from .params import to_param_values
 
 __all__ = [
@@ -93,7 +97,9 @@ __all__ = [
     "ParamValue",
     "ProgressCallback",
     "QueryRule",
+    "RequestEvent",
     "RequestFieldType",
+    "RequestObserver",
     "RequestPagination",
     "RequestSorter",
     "SdkConstant",
@@ -125,6 +131,9 @@ logs.install()
 
 # ``async for state in cube.auth_states()``: the asyncio form of ``add_auth_state_listener``.
 ConnectyCube.auth_states = auth_states  # type: ignore[attr-defined]
+
+# ``cube.set_request_observer(lambda event: …)``: a function as well as a ``RequestObserver``.
+ConnectyCube.set_request_observer = set_request_observer  # type: ignore[method-assign]
 
 
 class ProgressCallback(UploadProgressListener):

@@ -228,7 +228,7 @@ async fn deliver(listener: &Arc<dyn AuthStateListener>, cancelled: &Arc<AtomicBo
 }
 
 /// The runtime the SDK's calls run on (uniffi's tokio runtime), reached from a plain call.
-fn sdk_runtime() -> tokio::runtime::Handle {
+pub(crate) fn sdk_runtime() -> tokio::runtime::Handle {
     if let Ok(handle) = tokio::runtime::Handle::try_current() {
         return handle;
     }

@@ -12,6 +12,7 @@ use crate::callbacks::{
     PersistenceAdapter, RestoreAdapter, SessionPersistence, SessionRestoreHandler, UploadProgressListener,
 };
 use crate::error::{ConnectycubeError, invalid};
+use crate::observer::{ObserverRelay, RequestObserver};
 use crate::records::{
     ConnectycubeConfig, ConnectycubeFile, ConnectycubeSession, ConnectycubeUser, PagedUsersResult, ParamValue,
     RequestPagination, RequestSorter, credentials_from_user, id64, new_user, param_pairs, user_update,
@@ -33,6 +34,7 @@ pub struct ConnectyCube {
     persistence: RwLock<Option<Arc<dyn SessionPersistence>>>,
     restore: RwLock<Option<Arc<dyn SessionRestoreHandler>>>,
     auth_listeners: Arc<Mutex<AuthListeners>>,
+    request_observer: Arc<ObserverRelay>,
 }
 
 static SHARED: OnceLock<Arc<ConnectyCube>> = OnceLock::new();
@@ -45,6 +47,7 @@ pub(crate) fn shared() -> Arc<ConnectyCube> {
                 persistence: RwLock::new(None),
                 restore: RwLock::new(None),
                 auth_listeners: Arc::new(Mutex::new(AuthListeners::default())),
+                request_observer: Arc::default(),
             })
         })
         .clone()
@@ -105,7 +108,7 @@ impl ConnectyCube {
         if let Some(restore) = self.restore.read().clone() {
             builder = builder.session_restore(Arc::new(RestoreAdapter(restore)));
         }
-        let client = builder.build()?;
+        let client = builder.request_observer(self.request_observer.for_client()).build()?;
         // The client slot, then the listeners: the order `add_auth_state_listener` takes
         // them in, so a listener added meanwhile follows the new client too.
         let mut slot = self.client.write();
@@ -198,6 +201,13 @@ impl ConnectyCube {
         let client = self.client.read();
         let id = self.auth_listeners.lock().add(listener, client.as_ref());
         AuthStateSubscription::new(id, self.auth_listeners.clone())
+    }
+
+    /// Sets the one observer of requests (`null`/`nil`/`None` removes it): one event per call
+    /// to a route, on a background thread. Set before `doInit`, it hears the client `doInit`
+    /// makes; it stays through later `doInit`s.
+    pub fn set_request_observer(&self, observer: Option<Arc<dyn RequestObserver>>) {
+        self.request_observer.set(observer);
     }
 
     // ---- sessions

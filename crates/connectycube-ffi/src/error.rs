@@ -78,25 +78,10 @@ fn colon(messages: &[String]) -> &'static str {
 #[uniffi::export]
 impl ConnectycubeError {
     /// A stable machine code for logs, metrics and branching: the Rust SDK's
-    /// (`connectycube::Error::code`), and `not_initialized` for a call before `doInit`.
+    /// (`connectycube::Error::code`, judged by the core from the same answer), and
+    /// `not_initialized` for a call before `doInit`. `docs/errors.md` lists them all.
     pub fn code(&self) -> String {
-        match self {
-            Self::Response { .. } => "api",
-            Self::SessionExpired => "session_expired",
-            Self::Forbidden { .. } => "forbidden",
-            Self::NotFound { .. } => "not_found",
-            Self::Validation { .. } => "validation",
-            Self::Network { .. } => "network",
-            Self::Tls { .. } => "tls",
-            Self::RequestTooLarge { .. } => "request_too_large",
-            Self::ResponseTooLarge { .. } => "response_too_large",
-            Self::Timeout => "timeout",
-            Self::Decode { .. } => "decode",
-            Self::InvalidArgument { .. } => "invalid_input",
-            Self::NotInitialized => "not_initialized",
-            Self::Cancelled => "cancelled",
-        }
-        .to_owned()
+        self.error_code().as_str().to_owned()
     }
 
     /// What happened, in words an app may log or show (never a secret).

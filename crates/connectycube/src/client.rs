@@ -14,6 +14,7 @@ use crate::http::compose::{Credential, compose};
 use crate::http::request::{ApiRequest, Auth, Body, Need};
 use crate::http::retry::{Call, Decision, Tries, decide};
 use crate::http::send::{Sender, sleep_before};
+use crate::observer::{CallRecord, ObserverSlot, RequestObserver};
 use crate::session::auth_state::{AuthChangeReason, AuthState, AuthStateStream};
 use crate::session::clock::Clock;
 use crate::session::create::{self, SessionFactory};
@@ -33,6 +34,7 @@ pub(crate) struct Client {
     sender: Sender,
     session: Arc<SharedSession>,
     clock: Arc<Clock>,
+    observer: ObserverSlot,
 }
 
 impl Client {
@@ -52,6 +54,7 @@ impl Client {
             session: Arc::new(session),
             clock,
             config,
+            observer: ObserverSlot::default(),
         }
     }
 
@@ -59,14 +62,38 @@ impl Client {
         &self.config
     }
 
-    /// Runs a call to its end: retries, renewal and re-signing included.
+    /// Replaces the request observer (`None`: no observer).
+    pub fn set_request_observer(&self, observer: Option<Arc<dyn RequestObserver>>) {
+        self.observer.set(observer);
+    }
+
+    /// Runs a call to its end: retries, renewal and re-signing included; the request
+    /// observer hears how it ended.
     pub async fn execute(self: &Arc<Self>, request: ApiRequest) -> Result<Answer> {
-        let deadline = Instant::now() + self.config.timeouts.operation;
+        let started = Instant::now();
+        let mut record = CallRecord::start(&self.observer, &request.method, request.route, started);
+        if request.renewed_first {
+            record.session_renewed();
+        }
+        let result = self.run(&request, started, &mut record).await;
+        record.finish(result.as_ref().err());
+        result
+    }
+
+    async fn run(
+        self: &Arc<Self>,
+        request: &ApiRequest,
+        started: Instant,
+        record: &mut CallRecord<'_>,
+    ) -> Result<Answer> {
+        let deadline = started + self.config.timeouts.operation;
         let mut tries = Tries::default();
         loop {
-            let session = self.session_for(request.auth, deadline).await?;
-            let outcome = self.attempt(&request, session.as_ref(), deadline, &tries).await?;
-            let call = Call::of(&request, session.is_some());
+            let session = self.session_for(request.auth, deadline, record).await?;
+            let outcome = self
+                .attempt(request, session.as_ref(), deadline, &tries, record)
+                .await?;
+            let call = Call::of(request, session.is_some());
             let past_deadline = Instant::now() >= deadline;
             let now = self.clock.server_now();
             // Its own statement: the thread-local RNG is not `Send` and must not live across an await.
@@ -115,13 +142,20 @@ impl Client {
         session: Option<&SessionRef>,
         deadline: Instant,
         tries: &Tries,
+        record: &mut CallRecord<'_>,
     ) -> Result<std::result::Result<HttpResponse, TransportError>> {
         let http = self.compose(request, session)?;
         let attempt = tries.failed() + 1;
         tracing::debug!(method = %request.method, url = %redact_url(&http.url), attempt, "sending");
-        let outcome = self.sender.send(http, deadline).await?;
+        record.sending();
+        let outcome = self
+            .sender
+            .send(http, deadline)
+            .await
+            .inspect_err(|_| record.not_sent())?;
         match &outcome {
             Ok(response) => {
+                record.answered(response.status.as_u16());
                 self.clock.observe_date(response.header("date"));
                 tracing::debug!(status = response.status.as_u16(), "answered");
             }
@@ -131,17 +165,27 @@ impl Client {
     }
 
     /// The session an attempt carries, by what the call needs.
-    async fn session_for(self: &Arc<Self>, auth: Auth, deadline: Instant) -> Result<Option<SessionRef>> {
+    async fn session_for(
+        self: &Arc<Self>,
+        auth: Auth,
+        deadline: Instant,
+        record: &mut CallRecord<'_>,
+    ) -> Result<Option<SessionRef>> {
         Ok(match auth {
             Auth::None => None,
             Auth::SessionOrAuthKey => self.session.usable(),
             // A timer only when the session is not at hand (the future is ready at once
             // otherwise and the timer is never registered).
-            Auth::Session(need) => Some(
-                tokio::time::timeout_at(deadline, self.ensure_session(need))
+            Auth::Session(need) => {
+                let factory: Arc<dyn SessionFactory> = self.clone();
+                let (session, renewed) = tokio::time::timeout_at(deadline, self.session.ensure(factory, need))
                     .await
-                    .map_err(|_| Error::Timeout)??,
-            ),
+                    .map_err(|_| Error::Timeout)??;
+                if renewed {
+                    record.session_renewed();
+                }
+                Some(session)
+            }
             Auth::CurrentOnly => Some(self.session.live().ok_or(Error::SessionExpired)?),
         })
     }
@@ -170,8 +214,9 @@ impl Client {
             .expiry_from_header(response.header("cb-token-expirationdate"))
     }
 
-    /// A live session that satisfies `need`, created or renewed (once for all callers).
-    pub async fn ensure_session(self: &Arc<Self>, need: Need) -> Result<SessionRef> {
+    /// A live session that satisfies `need`, created or renewed (once for all callers);
+    /// `true` with it when it was.
+    pub async fn ensure_session(self: &Arc<Self>, need: Need) -> Result<(SessionRef, bool)> {
         let factory: Arc<dyn SessionFactory> = self.clone();
         self.session.ensure(factory, need).await
     }

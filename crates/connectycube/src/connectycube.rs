@@ -14,6 +14,7 @@ use crate::api::{AuthClient, StorageClient, UsersClient};
 use crate::client::Client;
 use crate::config::{Config, DEFAULT_API_ENDPOINT, RetryConfig, Timeouts, normalise_endpoint};
 use crate::error::{Error, Result};
+use crate::observer::RequestObserver;
 use crate::session::{ActiveSession, SessionRestore, SessionStore};
 
 /// The ConnectyCube client.
@@ -73,6 +74,12 @@ impl ConnectyCube {
     pub fn config(&self) -> &Config {
         self.client.config()
     }
+
+    /// Sets the one [`RequestObserver`], replacing the one before (`None` removes it). Clones
+    /// share it. A call reports to the observer set when it ends.
+    pub fn set_request_observer(&self, observer: Option<Arc<dyn RequestObserver>>) {
+        self.client.set_request_observer(observer);
+    }
 }
 
 /// Builder setters that store their argument: `name(arg: Type) => field = value;`, each
@@ -107,6 +114,7 @@ pub struct ConnectyCubeBuilder {
     extra_roots_pem: Vec<Vec<u8>>,
     pins: Vec<String>,
     max_response_bytes: usize,
+    request_observer: Option<Arc<dyn RequestObserver>>,
 }
 
 impl ConnectyCubeBuilder {
@@ -128,6 +136,7 @@ impl ConnectyCubeBuilder {
             extra_roots_pem: Vec::new(),
             pins: Vec::new(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            request_observer: None,
         }
     }
 
@@ -191,6 +200,13 @@ impl ConnectyCubeBuilder {
         self
     }
 
+    /// Hears one event per call to a route ([`crate::RequestEvent`]); replaceable later
+    /// with [`ConnectyCube::set_request_observer`].
+    pub fn request_observer(mut self, observer: impl RequestObserver) -> Self {
+        self.request_observer = Some(Arc::new(observer));
+        self
+    }
+
     pub fn build(self) -> Result<ConnectyCube> {
         if self.auth_key.is_empty() {
             return Err(Error::InvalidInput("the auth key is empty".into()));
@@ -234,14 +250,10 @@ impl ConnectyCubeBuilder {
             retain_credentials: self.retain_credentials,
             expiry_margin: self.expiry_margin,
         };
+        let client = Client::new(config, transport, self.store, self.restore, self.device_clock_offset);
+        client.set_request_observer(self.request_observer);
         Ok(ConnectyCube {
-            client: Arc::new(Client::new(
-                config,
-                transport,
-                self.store,
-                self.restore,
-                self.device_clock_offset,
-            )),
+            client: Arc::new(client),
         })
     }
 }

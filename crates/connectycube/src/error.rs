@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 use connectycube_models::ErrorBody;
 use connectycube_transport::TransportError;
 
+use crate::error_code::{self, ErrorCode};
+
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -112,23 +114,62 @@ fn join_messages(messages: &[String]) -> String {
 }
 
 impl Error {
-    /// A stable code for logs, metrics and the foreign-language bindings.
+    /// A stable code for logs, metrics and the foreign-language bindings: [`Self::error_code`]'s text.
     pub fn code(&self) -> &'static str {
+        self.error_code().as_str()
+    }
+
+    /// What kind of failure this is, for branching: the variant, narrowed by the server's
+    /// known messages (`docs/errors.md` lists every code).
+    pub fn error_code(&self) -> ErrorCode {
         match self {
-            Self::Api { .. } => "api",
-            Self::SessionExpired => "session_expired",
-            Self::Forbidden { .. } => "forbidden",
-            Self::NotFound { .. } => "not_found",
-            Self::Validation { .. } => "validation",
-            Self::Network { .. } => "network",
-            Self::Tls(_) => "tls",
-            Self::RequestTooLarge { .. } => "request_too_large",
-            Self::ResponseTooLarge { .. } => "response_too_large",
-            Self::Timeout => "timeout",
-            Self::Decode(_) => "decode",
-            Self::InvalidInput(_) => "invalid_input",
-            Self::Cancelled => "cancelled",
+            Self::Api {
+                status,
+                messages,
+                fields,
+            } => match status {
+                429 => ErrorCode::RateLimited,
+                // The retry loop repeats these statuses by the same function.
+                status if error_code::is_server_trouble(*status) => ErrorCode::ServerError,
+                401 if error_code::is_refused_sign_in(messages) => ErrorCode::InvalidCredentials,
+                // Only a sign-in's 404 is an `Api` error (see `from_status`).
+                404 if error_code::is_unknown_user(messages) => ErrorCode::UnknownUser,
+                _ => error_code::known_message(messages, fields).unwrap_or(ErrorCode::Api),
+            },
+            Self::SessionExpired => ErrorCode::SessionExpired,
+            Self::Forbidden { messages } => {
+                error_code::known_message(messages, &BTreeMap::new()).unwrap_or(ErrorCode::Forbidden)
+            }
+            Self::NotFound { .. } => ErrorCode::NotFound,
+            Self::Validation { messages, fields } => {
+                error_code::known_message(messages, fields).unwrap_or(ErrorCode::Validation)
+            }
+            Self::Network { .. } => ErrorCode::Network,
+            Self::Tls(_) => ErrorCode::Tls,
+            Self::RequestTooLarge { .. } => ErrorCode::RequestTooLarge,
+            Self::ResponseTooLarge { .. } => ErrorCode::ResponseTooLarge,
+            Self::Timeout => ErrorCode::Timeout,
+            Self::Decode(_) => ErrorCode::Decode,
+            Self::InvalidInput(_) => ErrorCode::InvalidInput,
+            Self::Cancelled => ErrorCode::Cancelled,
         }
+    }
+
+    /// Whether the same call can succeed later without anything changing. The SDK has
+    /// already retried what was safe to repeat; see `docs/errors.md` for each code.
+    pub fn is_retryable(&self) -> bool {
+        self.error_code().info().retryable
+    }
+
+    /// Whether the user must sign in (again) before the call can succeed.
+    pub fn needs_sign_in(&self) -> bool {
+        self.error_code().info().needs_sign_in
+    }
+
+    /// What to do about it, in a sentence for the app's developer (never shown as the
+    /// server's words, which [`Self::messages`] keeps).
+    pub fn hint(&self) -> &'static str {
+        self.error_code().info().hint
     }
 
     /// The HTTP status behind the error, when the server answered.
@@ -163,13 +204,19 @@ impl Error {
         }
     }
 
-    /// An error answer, by status and decoded body.
-    pub(crate) fn from_status(status: u16, body: &[u8]) -> Self {
+    /// An error answer, by status and decoded body; `sign_in` for the answer to a
+    /// `POST /session`, whose 404 refuses a sign-in rather than reporting a lookup.
+    pub(crate) fn from_status(status: u16, body: &[u8], sign_in: bool) -> Self {
         let parsed = ErrorBody::parse(body).unwrap_or_default();
-        let ErrorBody { messages, fields } = parsed.clone();
+        let ErrorBody { messages, mut fields } = parsed.clone();
         match status {
             401 if parsed.is_session_missing() => Self::SessionExpired,
             403 => Self::Forbidden { messages },
+            404 if sign_in && !messages.is_empty() => Self::Api {
+                status,
+                messages,
+                fields,
+            },
             404 => Self::NotFound {
                 messages: if messages.is_empty() {
                     vec!["Not found".into()]
@@ -177,7 +224,10 @@ impl Error {
                     messages
                 },
             },
-            422 => Self::Validation { messages, fields },
+            422 => {
+                error_code::fields_named_in_base(&messages, &mut fields);
+                Self::Validation { messages, fields }
+            }
             413 | 414 => Self::RequestTooLarge {
                 status: Some(status),
                 reason: format!(
@@ -242,27 +292,92 @@ mod tests {
 
     #[test]
     fn statuses_map_to_what_callers_act_on() {
-        let expired = Error::from_status(401, br#"{"errors":{"base":["Required session does not exist"]}}"#);
+        let expired = Error::from_status(
+            401,
+            br#"{"errors":{"base":["Required session does not exist"]}}"#,
+            false,
+        );
         assert_eq!(expired, Error::SessionExpired);
-        let bad_password = Error::from_status(401, br#"{"errors":["Invalid password"]}"#);
+        let bad_password = Error::from_status(401, br#"{"errors":["Invalid password"]}"#, false);
         assert_eq!(bad_password.status(), Some(401));
         assert_eq!(bad_password.messages(), ["Invalid password"]);
-        assert_eq!(bad_password.code(), "api");
-        let need_user = Error::from_status(403, br#"{"errors":{"base":["Forbidden. Need user."]}}"#);
-        assert_eq!(need_user.code(), "forbidden");
-        let invalid = Error::from_status(422, br#"{"errors":{"login":["is too short"]}}"#);
+        assert_eq!(bad_password.code(), "invalid_credentials");
+        let need_user = Error::from_status(403, br#"{"errors":{"base":["Forbidden. Need user."]}}"#, false);
+        assert_eq!(need_user.code(), "user_session_required");
+        let invalid = Error::from_status(422, br#"{"errors":{"login":["is too short"]}}"#, false);
         assert_eq!(invalid.field_errors().unwrap()["login"], ["is too short"]);
-        let too_large = Error::from_status(413, br#"{"errors":{"base":["Request Entity Too Large"]}}"#);
+        let too_large = Error::from_status(413, br#"{"errors":{"base":["Request Entity Too Large"]}}"#, false);
         assert_eq!(too_large.code(), "request_too_large");
         assert_eq!(too_large.status(), Some(413));
         assert_eq!(
             too_large.to_string(),
             "the request is too large for the server: the server refused a body this large (413): Request Entity Too Large"
         );
-        assert_eq!(Error::from_status(414, b"").status(), Some(414));
-        let html = Error::from_status(502, b"<html>bad gateway</html>");
+        assert_eq!(Error::from_status(414, b"", false).status(), Some(414));
+        let html = Error::from_status(502, b"<html>bad gateway</html>", false);
         assert_eq!(html.status(), Some(502));
         assert!(html.to_string().contains("502"));
+    }
+
+    #[test]
+    fn codes_narrow_by_status_and_known_message() {
+        let code = |status, body: &str, sign_in| Error::from_status(status, body.as_bytes(), sign_in).error_code();
+        assert_eq!(code(429, "", false), ErrorCode::RateLimited);
+        for status in [500, 502, 503, 504] {
+            assert_eq!(
+                code(status, r#"{"errors":["Forbidden. Need user."]}"#, false),
+                ErrorCode::ServerError
+            );
+        }
+        assert_eq!(code(501, "", false), ErrorCode::Api);
+        assert_eq!(code(401, r#"{"errors":["Token is required"]}"#, false), ErrorCode::Api);
+        assert_eq!(
+            code(401, r#"{"errors":["Unauthorized"]}"#, true),
+            ErrorCode::InvalidCredentials
+        );
+        // A lookup's 404 says "User not found" too: only a sign-in's is `unknown_user`.
+        let users_404 = r#"{"errors":["User not found"]}"#;
+        assert_eq!(code(404, users_404, false), ErrorCode::NotFound);
+        assert_eq!(code(404, users_404, true), ErrorCode::UnknownUser);
+        assert_eq!(Error::from_status(404, users_404.as_bytes(), true).status(), Some(404));
+        assert_eq!(code(404, "", true), ErrorCode::NotFound);
+        assert_eq!(
+            code(
+                403,
+                r#"{"errors":{"base":["Users retrieving forbidden in admin panel, application settings. Setup it here https://admin.connectycube.com/apps/1/service/users/settings"]}}"#,
+                false
+            ),
+            ErrorCode::UsersListDisabled
+        );
+        assert_eq!(code(403, r#"{"errors":["Not yours"]}"#, false), ErrorCode::Forbidden);
+        assert_eq!(
+            code(422, r#"{"errors":["Unexpected signature"]}"#, true),
+            ErrorCode::SignatureRejected
+        );
+        assert_eq!(
+            code(422, r#"{"errors":{"timestamp":["invalid timestamp"]}}"#, true),
+            ErrorCode::InvalidTimestamp
+        );
+        assert_eq!(
+            code(
+                422,
+                r#"{"errors":{"base":["Reset password by email is disabled"]}}"#,
+                false
+            ),
+            ErrorCode::PasswordResetDisabled
+        );
+        assert_eq!(
+            code(422, r#"{"errors":{"login":["is too short"]}}"#, false),
+            ErrorCode::Validation
+        );
+        let taken = Error::from_status(422, br#"{"errors":{"base":["email must be unique"]}}"#, false);
+        assert_eq!(taken.code(), "email_taken");
+        assert_eq!(taken.field_errors().unwrap()["email"], ["must be unique"]);
+        assert_eq!(taken.messages(), ["email must be unique"]);
+        assert!(!taken.is_retryable() && !taken.needs_sign_in());
+        assert!(Error::SessionExpired.needs_sign_in());
+        assert!(Error::Timeout.is_retryable());
+        assert_eq!(Error::Timeout.hint(), ErrorCode::Timeout.info().hint);
     }
 
     #[test]

@@ -27,7 +27,9 @@ mod client;
 mod config;
 mod connectycube;
 mod error;
+mod error_code;
 mod http;
+mod observer;
 mod session;
 
 #[cfg(test)]
@@ -39,6 +41,8 @@ pub use api::{AuthClient, StorageClient, Upload, UsersClient, content_type_for};
 pub use config::{Config, DEFAULT_API_ENDPOINT, RetryConfig, Timeouts};
 pub use connectycube::{ConnectyCube, ConnectyCubeBuilder};
 pub use error::{Error, NetworkErrorKind, Result};
+pub use error_code::{ERROR_CODES, ErrorCode, ErrorCodeInfo, error_codes_markdown};
+pub use observer::{RequestEvent, RequestObserver};
 pub use session::auth_state::{AuthChangeReason, AuthFailure, AuthState, AuthStateKind, AuthStateStream};
 pub use session::{ActiveSession, SessionRestore, SessionStore, StoredSession};
 

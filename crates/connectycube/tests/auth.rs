@@ -272,7 +272,7 @@ async fn wrong_password_is_an_api_401_with_the_servers_message() {
         }
         other => panic!("expected Error::Api 401, got {other:?}"),
     }
-    assert_eq!(error.code(), "api");
+    assert_eq!(error.code(), "invalid_credentials");
     assert!(error.to_string().contains("Invalid password"), "{error}");
     assert!(cc.auth().active_session().is_none());
     // The password is not echoed anywhere in the error.

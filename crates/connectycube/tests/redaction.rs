@@ -156,7 +156,7 @@ async fn no_secret_reaches_logs_or_debug_output() {
     seen.debug("NewUser", &new_user);
     let user = cc.users().sign_up(new_user.clone()).await.unwrap();
     let error = cc.users().sign_up(new_user).await.unwrap_err();
-    assert_eq!(error.code(), "validation", "{error}");
+    assert_eq!(error.code(), "login_taken", "{error}");
     seen.error("Error (duplicate sign-up)", &error);
 
     // A signed user session.

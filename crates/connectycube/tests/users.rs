@@ -95,7 +95,7 @@ async fn duplicate_login_is_a_validation_error() {
         other => panic!("expected Error::Validation, got {other:?}"),
     }
     assert_eq!(error.status(), Some(422));
-    assert_eq!(error.code(), "validation");
+    assert_eq!(error.code(), "login_taken");
     assert_eq!(h.count("POST /users").await, 2, "a refused sign-up is not repeated");
 }
 

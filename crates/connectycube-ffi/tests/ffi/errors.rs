@@ -28,7 +28,7 @@ async fn answers_map_to_their_variants_and_codes() {
         matches!(&wrong, ConnectycubeError::Response { http_status_code: 401, errors, .. } if !errors.is_empty()),
         "{wrong:?}"
     );
-    assert_eq!(wrong.code(), "api");
+    assert_eq!(wrong.code(), "invalid_credentials");
     if let ConnectycubeError::Response { errors, .. } = &wrong {
         assert_eq!(
             wrong.message(),
@@ -42,7 +42,7 @@ async fn answers_map_to_their_variants_and_codes() {
         matches!(&taken, ConnectycubeError::Validation { http_status_code: 422, errors, .. } if errors == &["login must be unique"]),
         "{taken:?}"
     );
-    assert_eq!(taken.code(), "validation");
+    assert_eq!(taken.code(), "login_taken");
     assert_no_canary(&taken);
 
     // Field errors arrive by field.
@@ -115,7 +115,7 @@ async fn answers_map_to_their_variants_and_codes() {
     );
     assert_eq!(
         (forbidden.code().as_str(), forbidden.message().as_str()),
-        ("forbidden", "forbidden: Forbidden. Need user.")
+        ("user_session_required", "forbidden: Forbidden. Need user.")
     );
 
     turn.control(

@@ -9,8 +9,10 @@
 #![allow(clippy::unwrap_used, reason = "tests: a panic is the test failing, with its message")]
 
 mod auth_state;
+mod error_advice;
 mod errors;
 mod logging;
+mod observer;
 mod sessions;
 mod storage;
 mod users;
@@ -38,11 +40,19 @@ pub(crate) struct Turn {
 
 impl Turn {
     pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    /// With the app's settings changed (the admin panel's switches).
+    pub async fn start_with(configure: impl FnOnce(&mut EmulatorConfig)) -> Self {
         let turn = TURN.lock().await;
-        let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+        let mut settings = EmulatorConfig::default();
+        configure(&mut settings);
+        let emulator = Emulator::start(settings).await.unwrap();
         let cube = ConnectyCube::new();
         cube.set_session_persistence(None);
         cube.set_session_restore_handler(None);
+        cube.set_request_observer(None);
         cube.do_init(
             EmulatorConfig::DEFAULT_APP_ID.to_string(),
             EmulatorConfig::DEFAULT_AUTH_KEY.to_owned(),

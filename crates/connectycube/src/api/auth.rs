@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use crate::api::users::UsersClient;
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::http::request::{ApiRequest, Auth, Need, Repeat};
+use crate::http::request::{ApiRequest, Auth, Need, Repeat, api_path};
 use crate::session::ActiveSession;
 use crate::session::auth_state::{AuthChangeReason, AuthState, AuthStateStream};
 
@@ -130,7 +130,7 @@ impl AuthClient {
     pub async fn delete_session(&self, session_id: u64) -> Result<()> {
         let request = ApiRequest::new(
             Method::DELETE,
-            format!("/session/{session_id}"),
+            api_path!("/session/{id}", id = session_id),
             Auth::Session(Need::Any),
         );
         let answer = self.client.execute(request).await?;

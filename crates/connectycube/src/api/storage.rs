@@ -12,7 +12,7 @@ use connectycube_transport::{FilePart, Method, MultipartBody, ProgressFn};
 use crate::api::users::UsersClient;
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::http::request::{ApiRequest, Auth, Body, Need, Repeat};
+use crate::http::request::{ApiRequest, Auth, Body, Need, Repeat, api_path};
 
 /// A file to upload.
 #[derive(Clone)]
@@ -146,7 +146,7 @@ impl StorageClient {
         self.client.execute(send).await?;
         let complete = ApiRequest::new(
             Method::PUT,
-            format!("/blobs/{}/complete", blob.id),
+            api_path!("/blobs/{id}/complete", id = blob.id),
             Auth::Session(Need::User),
         )
         .json(complete_blob_body(size));

@@ -12,7 +12,7 @@ use connectycube_transport::Method;
 
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::http::request::{ApiRequest, Auth, Need, Repeat};
+use crate::http::request::{ApiRequest, Auth, Need, Repeat, api_path};
 use crate::session::auth_state::AuthChangeReason;
 
 /// User operations; from [`crate::ConnectyCube::users`].
@@ -44,20 +44,26 @@ impl UsersClient {
         decoded(decode_user(&answer.response.body))
     }
 
-    /// The signed-in user's id (a user session is renewed or restored if needed).
-    async fn me(&self) -> Result<u64> {
-        let session = self.client.ensure_session(Need::User).await?;
-        session.user_id.ok_or(Error::SessionExpired)
+    /// The signed-in user's id (a user session is renewed or restored if needed), and
+    /// whether it was.
+    async fn me(&self) -> Result<(u64, bool)> {
+        let (session, renewed) = self.client.ensure_session(Need::User).await?;
+        Ok((session.user_id.ok_or(Error::SessionExpired)?, renewed))
     }
 
     /// `PUT /users/{id}` of the signed-in user: profile fields, and the password when both
     /// the current and the new one are given.
     pub async fn update(&self, update: UserUpdate) -> Result<User> {
         update.validate().map_err(invalid)?;
-        let me = self.me().await?;
+        let (me, renewed) = self.me().await?;
         let new_password = update.fields.password.clone().filter(|_| update.old_password.is_some());
-        let request =
-            ApiRequest::new(Method::PUT, format!("/users/{me}"), Auth::Session(Need::User)).json(update.to_body());
+        let request = ApiRequest::new(
+            Method::PUT,
+            api_path!("/users/{id}", id = me),
+            Auth::Session(Need::User),
+        )
+        .json(update.to_body())
+        .renewed_first(renewed);
         let answer = self.client.execute(request).await?;
         let user = decoded(decode_user(&answer.response.body))?;
         self.client.refresh_session_user(&user);
@@ -69,8 +75,13 @@ impl UsersClient {
 
     /// `DELETE /users/{id}` of the signed-in user; the session ends with the account.
     pub async fn delete_me(&self) -> Result<()> {
-        let me = self.me().await?;
-        let request = ApiRequest::new(Method::DELETE, format!("/users/{me}"), Auth::Session(Need::User));
+        let (me, renewed) = self.me().await?;
+        let request = ApiRequest::new(
+            Method::DELETE,
+            api_path!("/users/{id}", id = me),
+            Auth::Session(Need::User),
+        )
+        .renewed_first(renewed);
         self.client.execute(request).await?;
         self.client.forget_session(AuthChangeReason::UserDeleted);
         Ok(())
@@ -86,9 +97,9 @@ impl UsersClient {
         let request = ApiRequest::new(
             Method::DELETE,
             // Percent-encoded: an id may hold `%`, `+`, `&`, spaces or non-ASCII letters.
-            format!(
-                "/users/external/{}",
-                percent_encoding::utf8_percent_encode(external_id, percent_encoding::NON_ALPHANUMERIC)
+            api_path!(
+                "/users/external/{id}",
+                id = percent_encoding::utf8_percent_encode(external_id, percent_encoding::NON_ALPHANUMERIC)
             ),
             Auth::Session(Need::User),
         );
@@ -113,7 +124,7 @@ impl UsersClient {
     pub async fn get(&self, id: u64) -> Result<User> {
         let answer = self
             .client
-            .execute(ApiRequest::get(format!("/users/{id}"), Need::Any))
+            .execute(ApiRequest::get(api_path!("/users/{id}", id = id), Need::Any))
             .await?;
         decoded(decode_user(&answer.response.body))
     }
@@ -159,7 +170,7 @@ impl UsersClient {
     /// `GET /users/external/{id}`: the user with this numeric external id, the 1.x SDKs' form
     /// (`user(withExternalID: 3789)`); `NotFound` when none.
     pub async fn get_by_external_user_id(&self, external_user_id: u64) -> Result<User> {
-        let request = ApiRequest::get(format!("/users/external/{external_user_id}"), Need::Any);
+        let request = ApiRequest::get(api_path!("/users/external/{id}", id = external_user_id), Need::Any);
         let answer = self.client.execute(request).await?;
         decoded(decode_user(&answer.response.body))
     }

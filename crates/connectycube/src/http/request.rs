@@ -57,18 +57,57 @@ pub(crate) enum Target {
     External(url::Url),
 }
 
+/// A path under the API with the route it belongs to: `/users/7` is `/users/{id}`. The
+/// route is what request observers are told, so it never holds an id, token or query value;
+/// a path with a variable part is written with [`api_path!`], which makes both from one
+/// template so they cannot disagree.
+pub(crate) struct ApiPath {
+    pub route: &'static str,
+    pub path: String,
+}
+
+/// A fixed path is its own route.
+impl From<&'static str> for ApiPath {
+    fn from(path: &'static str) -> Self {
+        Self {
+            route: path,
+            path: path.to_owned(),
+        }
+    }
+}
+
+/// `api_path!("/users/{id}", id = me)`: the path `/users/7`, of the route `/users/{id}`.
+macro_rules! api_path {
+    ($template:literal, $($name:ident = $value:expr),+ $(,)?) => {
+        $crate::http::request::ApiPath {
+            route: $template,
+            path: format!($template, $($name = $value),+),
+        }
+    };
+}
+pub(crate) use api_path;
+
+/// The route of an upload to the storage address the server handed out (outside the API).
+pub(crate) const UPLOAD_ROUTE: &str = "{upload_url}";
+
 #[derive(Clone)]
 pub(crate) struct ApiRequest {
     pub method: Method,
     pub target: Target,
+    /// The route template (`/users/{id}`), for request observers.
+    pub route: &'static str,
     pub query: Vec<(String, String)>,
     pub body: Body,
     pub auth: Auth,
     pub repeat: Repeat,
+    /// The handle renewed the session before building the request (to learn the user's
+    /// id): request observers count it as this call's renewal.
+    pub renewed_first: bool,
 }
 
 impl ApiRequest {
-    pub fn new(method: Method, path: impl Into<String>, auth: Auth) -> Self {
+    pub fn new(method: Method, path: impl Into<ApiPath>, auth: Auth) -> Self {
+        let path = path.into();
         let repeat = if method == Method::POST {
             Repeat::OnlyIfNotSent
         } else {
@@ -76,22 +115,25 @@ impl ApiRequest {
         };
         Self {
             method,
-            target: Target::Api(path.into()),
+            target: Target::Api(path.path),
+            route: path.route,
             query: Vec::new(),
             body: Body::Empty,
             auth,
             repeat,
+            renewed_first: false,
         }
     }
 
     /// A request to a URL outside the API, with no credential.
     pub fn external(method: Method, url: url::Url) -> Self {
-        let mut request = Self::new(method, String::new(), Auth::None);
+        let mut request = Self::new(method, "", Auth::None);
         request.target = Target::External(url);
+        request.route = UPLOAD_ROUTE;
         request
     }
 
-    pub fn get(path: impl Into<String>, need: Need) -> Self {
+    pub fn get(path: impl Into<ApiPath>, need: Need) -> Self {
         Self::new(Method::GET, path, Auth::Session(need))
     }
 
@@ -102,6 +144,11 @@ impl ApiRequest {
 
     pub fn json(mut self, body: serde_json::Value) -> Self {
         self.body = Body::Json(body);
+        self
+    }
+
+    pub fn renewed_first(mut self, renewed: bool) -> Self {
+        self.renewed_first = renewed;
         self
     }
 

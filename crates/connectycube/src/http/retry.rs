@@ -125,7 +125,7 @@ pub(crate) fn decide(
         return Decision::ReSign;
     }
     tries.failed += 1;
-    let error = Error::from_status(status, &response.body);
+    let error = Error::from_status(status, &response.body, call.signed_session);
     if retryable_status(status) && call.repeat == Repeat::Safe && tries.failed < max_attempts {
         let asked = retry_after(response.header("retry-after"), server_now);
         // A wait past the deadline could not end in time: the server's answer is the
@@ -145,9 +145,10 @@ pub(crate) fn decide(
     Decision::Fail(error)
 }
 
-/// Statuses worth another attempt: rate limiting and server-side trouble.
+/// Statuses worth another attempt: rate limiting and server-side trouble (the codes
+/// `rate_limited` and `server_error`, which the error table calls retryable).
 pub(crate) fn retryable_status(status: u16) -> bool {
-    matches!(status, 429 | 500 | 502 | 503 | 504)
+    status == 429 || crate::error_code::is_server_trouble(status)
 }
 
 /// How long to wait after the `failed`-th attempt (1-based): a random time up to
@@ -276,6 +277,53 @@ mod tests {
         ));
     }
 
+    /// The loop retries a call safe to repeat exactly when the error's code is retryable
+    /// (`docs/errors.md`), and an unsafe call never when it is not.
+    #[test]
+    fn the_loop_retries_what_the_error_table_calls_retryable() {
+        let bodies = [
+            "",
+            r#"{"errors":["Forbidden. Need user."]}"#,
+            r#"{"errors":["Invalid password"]}"#,
+        ];
+        for status in 400..=599 {
+            for body in bodies {
+                let answer = answer(status, body, None);
+                let error = Error::from_status(status, body.as_bytes(), false);
+                let safe = judge(Ok(&answer), call(Repeat::Safe), &mut Tries::default());
+                assert_eq!(
+                    matches!(safe, Decision::Retry { .. }),
+                    error.is_retryable(),
+                    "{status} {body}: {safe:?} for {}",
+                    error.code()
+                );
+                let once = judge(Ok(&answer), call(Repeat::OnlyIfNotSent), &mut Tries::default());
+                assert!(
+                    !matches!(once, Decision::Retry { .. }) || error.is_retryable(),
+                    "{status}"
+                );
+            }
+        }
+        let transport = [
+            TransportError::Connect("refused".into()),
+            TransportError::Io("reset".into()),
+            TransportError::Closed("closed".into()),
+            TransportError::Timeout,
+            TransportError::Tls("untrusted".into()),
+            TransportError::ResponseTooLarge { limit: 1 },
+            TransportError::InvalidRequest("bad header".into()),
+        ];
+        for failure in transport {
+            let error = Error::from(failure.clone());
+            let safe = judge(Err(&failure), call(Repeat::Safe), &mut Tries::default());
+            assert_eq!(
+                matches!(safe, Decision::Retry { .. }),
+                error.is_retryable(),
+                "{failure:?}"
+            );
+        }
+    }
+
     #[test]
     fn a_missing_session_renews_once_and_only_with_a_session_to_renew() {
         let gone = answer(401, r#"{"errors":{"base":["Required session does not exist"]}}"#, None);
@@ -305,7 +353,7 @@ mod tests {
     #[test]
     fn a_refused_timestamp_re_signs_a_session_request_once() {
         let refused = answer(422, r#"{"errors":{"timestamp":["invalid timestamp"]}}"#, None);
-        let as_error = Decision::Fail(Error::from_status(422, &refused.body));
+        let as_error = Decision::Fail(Error::from_status(422, &refused.body, false));
         assert_eq!(judge(Ok(&refused), call(Repeat::Safe), &mut Tries::default()), as_error);
         let signed = Call {
             signed_session: true,
@@ -320,7 +368,7 @@ mod tests {
     fn statuses_retry_for_safe_calls_honouring_retry_after() {
         let busy = answer(503, "", Some("7"));
         let mut tries = Tries::default();
-        let unavailable = Error::from_status(503, b"");
+        let unavailable = Error::from_status(503, b"", false);
         assert_eq!(
             judge(Ok(&busy), call(Repeat::Safe), &mut tries),
             retry(Duration::from_secs(7), unavailable.clone())

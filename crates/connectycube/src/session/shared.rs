@@ -204,8 +204,8 @@ impl SharedSession {
     }
 
     /// A live session that satisfies `need`, creating or renewing one through `factory`
-    /// when needed.
-    pub async fn ensure(self: &Arc<Self>, factory: Arc<dyn SessionFactory>, need: Need) -> Result<SessionRef> {
+    /// when needed; `true` with it when the caller waited for a creation or renewal.
+    pub async fn ensure(self: &Arc<Self>, factory: Arc<dyn SessionFactory>, need: Need) -> Result<(SessionRef, bool)> {
         // Two rounds: a renewal that finished just before we looked may already hold
         // what we need; a second renewal is never started by the same call.
         for _ in 0..2 {
@@ -217,7 +217,7 @@ impl SharedSession {
                     .filter(|c| c.is_live(self.clock.server_now(), self.margin))
                     && (need == Need::Any || current.is_user_session())
                 {
-                    return Ok(current.handle.clone());
+                    return Ok((current.handle.clone(), false));
                 }
                 match &slot.renewal {
                     Some(renewal) => renewal.clone(),
@@ -234,7 +234,7 @@ impl SharedSession {
             };
             let session = renewal.await?;
             if need == Need::Any || session.is_user_session() {
-                return Ok(session);
+                return Ok((session, true));
             }
         }
         Err(Error::SessionExpired)

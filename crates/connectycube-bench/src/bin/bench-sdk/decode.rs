@@ -8,7 +8,8 @@ use serde::Deserialize;
 use crate::Target;
 use crate::in_process::sdk_headers;
 
-/// which returns bytes, does not spend.
+/// CPU per typed decode of the `GET /users/{id}` answer into `User`, in µs: what the Rust SDK
+/// spends on every call and a raw call, which returns bytes, does not.
 pub async fn decode_cost(raw: &reqwest::Client, target: &Target) -> Result<f64> {
     #[derive(Deserialize)]
     struct Envelope {

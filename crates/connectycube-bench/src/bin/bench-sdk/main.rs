@@ -64,8 +64,10 @@
 mod concurrency;
 mod decode;
 mod external;
+mod hooks;
 mod in_process;
 mod logging_cost;
+mod observer_cost;
 mod options;
 mod record;
 mod report;
@@ -82,6 +84,7 @@ use concurrency::{BURST_CALLS, burst_test};
 use decode::decode_cost;
 use external::run_driver;
 use in_process::{BENCH_LOGIN, control, measure_raw, measure_sdk, prepare, raw_client};
+use observer_cost::observer_cost;
 use options::{Mode, Options, Scenario};
 use record::Record;
 use report::Report;
@@ -185,6 +188,7 @@ fn run(options: Options) -> Result<()> {
     let target = tokio.block_on(prepare(&raw, &options.url, options.emulator_pid))?;
     eprintln!("benchmark user {} (login {BENCH_LOGIN})", target.user_id);
     let decode = tokio.block_on(decode_cost(&raw, &target));
+    let observer = tokio.block_on(observer_cost(&target));
 
     let mut records = Vec::new();
     let mut burst = None;
@@ -267,6 +271,12 @@ fn run(options: Options) -> Result<()> {
             }
         }
     }
+    let hooks = if options.wants("sdk") && options.scenarios.contains(&Scenario::Session) {
+        step("what the app's hooks cost the Rust SDK: sequential POST /session");
+        Some(tokio.block_on(hooks::hook_costs(&raw, &target, &options)))
+    } else {
+        None
+    };
     drop(tokio);
     let python = clients.iter().find_map(|c| match c {
         Client::Binding(spec) if spec.name == "python" => Some(spec),
@@ -281,6 +291,8 @@ fn run(options: Options) -> Result<()> {
         records,
         burst,
         decode,
+        hooks,
+        observer,
         elapsed: started.elapsed(),
     };
     let markdown = report.markdown() + &logging;

@@ -7,6 +7,7 @@ use connectycube_bench::report::{micros, thousands, verdict};
 use serde_json::{Value, json};
 
 use crate::concurrency::{BURST_CALLS, Burst};
+use crate::hooks::HookCost;
 use crate::options::{Mode, Options, Scenario};
 use crate::record::Record;
 
@@ -36,6 +37,9 @@ pub struct Report<'a> {
     pub burst: Option<std::result::Result<Burst, String>>,
     /// CPU per typed decode of the `GET /users/{id}` answer, µs.
     pub decode: Result<f64>,
+    /// What the app's hooks cost, `None` when the SDK or the session scenario was left out.
+    pub hooks: Option<Result<Vec<HookCost>>>,
+    pub observer: Result<crate::observer_cost::ObserverCost>,
     pub elapsed: Duration,
 }
 
@@ -305,6 +309,14 @@ Clients: {}.\n",
             )),
             Err(error) => out.push_str(&format!("\nThe decode cost could not be measured: {error:#}\n")),
         }
+        match &self.observer {
+            Ok(o) => out.push_str(&format!(
+                "\nA request observer: sequential `GET /users/{{id}}` p50 {:.1} µs without one, {:.1} µs with one that does \
+nothing (means {:.1} and {:.1} µs; {} calls each, interleaved).\n",
+                o.none_p50_us, o.noop_p50_us, o.none_mean_us, o.noop_mean_us, o.calls
+            )),
+            Err(error) => out.push_str(&format!("\nThe request observer's cost could not be measured: {error:#}\n")),
+        }
         if let Some(burst) = &self.burst {
             out.push_str(&format!(
                 "\n### {BURST_CALLS} concurrent `GET /users/{{id}}` on one fresh Rust SDK client\n\n"
@@ -329,6 +341,9 @@ Clients: {}.\n",
                 }
                 Err(error) => out.push_str(&format!("Could not run: {error}\n")),
             }
+        }
+        if let Some(hooks) = &self.hooks {
+            out.push_str(&hooks_section(hooks));
         }
         out.push_str("\n### Targets\n\n| target | measured | verdict |\n|---|---|---|\n");
         for check in self.targets() {
@@ -364,6 +379,12 @@ Clients: {}.\n",
             "skipped": self.skipped,
             "records": self.records,
             "user_decode_us": self.decode.as_ref().ok(),
+            "hooks": match &self.hooks {
+                Some(Ok(costs)) => json!(costs),
+                Some(Err(error)) => json!({"error": format!("{error:#}")}),
+                None => Value::Null,
+            },
+            "request_observer": self.observer.as_ref().ok(),
             "burst": match &self.burst {
                 Some(Ok(burst)) => json!(burst),
                 Some(Err(error)) => json!({"error": error}),
@@ -377,6 +398,29 @@ Clients: {}.\n",
             "elapsed_seconds": self.elapsed.as_secs_f64().round(),
         })
     }
+}
+
+fn hooks_section(hooks: &Result<Vec<HookCost>>) -> String {
+    let mut out = String::from(
+        "\n### What the app's hooks cost the Rust SDK\n\n\
+Sequential `POST /session` on one client (the auth state changes on every call), the variants \
+alternating; the lowest p50 of the rounds.\n\n| attached | p50 | p99 | Δ p50 |\n|---|---|---|---|\n",
+    );
+    let costs = match hooks {
+        Ok(costs) => costs,
+        Err(error) => return format!("{out}Could not run: {error:#}\n"),
+    };
+    let baseline = costs.first().map_or(0.0, |c| c.p50_us);
+    for cost in costs {
+        out.push_str(&format!(
+            "| {} | {} | {} | {:+.1} µs |\n",
+            cost.hook,
+            micros(cost.p50_us),
+            micros(cost.p99_us),
+            cost.p50_us - baseline
+        ));
+    }
+    out
 }
 
 pub fn client_label(client: &str) -> String {

@@ -130,6 +130,16 @@ object ConnectyCube {
 
     internal fun stopObservingAuthStates(observer: (AuthState) -> Unit) = authStateSource.stopObserving(observer)
 
+    /**
+     * Sets the one request observer, for analytics (null removes it): one [RequestEvent] per
+     * call to a route — method, route template (`/users/{id}`, never ids or query values), HTTP
+     * status or error code, attempts, duration, whether a session was renewed. Called on a
+     * background thread, in order; it stays through [init]. See the README for what an event is.
+     */
+    @JvmStatic
+    fun setRequestObserver(observer: ((RequestEvent) -> Unit)?) =
+        native.setRequestObserver(observer?.let(::LambdaRequestObserver))
+
     // ------------------------------------------------------------------ sessions
 
     suspend fun createSession(user: ConnectycubeUser? = null): ConnectycubeSession = native.createSession(user)
