@@ -353,6 +353,55 @@ impl Visit for LineFormat {
         // Plain text without Debug's quotes and escapes, as `%value` fields print.
         self.record_debug(field, &format_args!("{value}"));
     }
+
+    // The defaults of the three below print through `Debug`, which links core's float printer
+    // (about 15 KB) and 128-bit integer printing into the mobile library for fields the SDK's
+    // events do not have.
+    fn record_f64(&mut self, field: &Field, value: f64) {
+        self.record_debug(field, &format_args!("{}", Thousandths(value)));
+    }
+
+    fn record_u128(&mut self, field: &Field, value: u128) {
+        match u64::try_from(value) {
+            Ok(value) => self.record_u64(field, value),
+            Err(_) => self.record_debug(field, &format_args!(">{}", u64::MAX)),
+        }
+    }
+
+    fn record_i128(&mut self, field: &Field, value: i128) {
+        match i64::try_from(value) {
+            Ok(value) => self.record_i64(field, value),
+            Err(_) => self.record_debug(
+                field,
+                &format_args!("{}", if value < 0 { "<i64::MIN" } else { ">i64::MAX" }),
+            ),
+        }
+    }
+}
+
+/// A float to three decimals, printed with integer arithmetic only.
+struct Thousandths(f64);
+
+impl std::fmt::Display for Thousandths {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let value = self.0;
+        if value.is_nan() {
+            return f.write_str("NaN");
+        }
+        let sign = if value.is_sign_negative() && value != 0.0 {
+            "-"
+        } else {
+            ""
+        };
+        // Saturates for magnitudes past what a u64 holds (and for infinities).
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "the magnitude, rounded; saturating is the wanted bound"
+        )]
+        let scaled = (value.abs() * 1000.0).round() as u64;
+        write!(f, "{sign}{}.{:03}", scaled / 1000, scaled % 1000)
+    }
 }
 
 /// Lines queued and lines delivered since the process started (tests wait on these).
