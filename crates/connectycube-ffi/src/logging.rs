@@ -27,10 +27,10 @@
 use std::cell::Cell;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, OnceLock};
 
 use parking_lot::RwLock;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tracing::field::{Field, Visit};
 use tracing::level_filters::LevelFilter;
 use tracing::span::{Attributes, Id, Record};
@@ -41,7 +41,7 @@ use crate::callbacks::CallbackError;
 
 /// Lines waiting for the logger at most; a logger slower than the SDK loses lines, never
 /// slows a call.
-const QUEUE_LINES: usize = 1024;
+const QUEUE_LINES: u64 = 1024;
 
 /// How long turning debug off waits for the queued lines to reach the logger.
 const DRAIN_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
@@ -197,10 +197,11 @@ struct Line {
 fn install() {
     static INSTALLED: OnceLock<()> = OnceLock::new();
     INSTALLED.get_or_init(|| {
-        let (sender, receiver) = std::sync::mpsc::sync_channel(QUEUE_LINES);
+        // tokio's channel (linked already) bounded by the counts below, rather than std's.
+        let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
         let started = std::thread::Builder::new()
             .name("connectycube-log".into())
-            .spawn(move || deliver(&receiver));
+            .spawn(move || deliver(receiver));
         if started.is_ok() {
             // Fails only if another subscriber was set in this library's copy of `tracing`,
             // which nothing else here does; the SDK then stays silent.
@@ -215,8 +216,8 @@ thread_local! {
 }
 
 /// The logger's thread: each line to the app's logger (stderr when none), in order.
-fn deliver(receiver: &Receiver<Line>) {
-    while let Ok(line) = receiver.recv() {
+fn deliver(mut receiver: UnboundedReceiver<Line>) {
+    while let Some(line) = receiver.blocking_recv() {
         let dropped = STATE.dropped.swap(0, Ordering::Relaxed);
         if dropped > 0 {
             let note = Line {
@@ -262,7 +263,7 @@ fn drain(wait: std::time::Duration) {
 
 /// The `tracing` subscriber: filters in Rust, formats one line, queues it.
 struct ForeignLog {
-    sender: SyncSender<Line>,
+    sender: UnboundedSender<Line>,
 }
 
 impl Subscriber for ForeignLog {
@@ -287,6 +288,14 @@ impl Subscriber for ForeignLog {
         if IN_LOGGER.with(Cell::get) {
             return;
         }
+        let waiting = STATE
+            .queued
+            .load(Ordering::Acquire)
+            .saturating_sub(STATE.delivered.load(Ordering::Acquire));
+        if waiting >= QUEUE_LINES {
+            STATE.dropped.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
         let metadata = event.metadata();
         let mut line = LineFormat::default();
         event.record(&mut line);
@@ -295,14 +304,8 @@ impl Subscriber for ForeignLog {
             target: metadata.target(),
             message: line.finish(),
         };
-        match self.sender.try_send(line) {
-            Ok(()) => {
-                STATE.queued.fetch_add(1, Ordering::Release);
-            }
-            Err(TrySendError::Full(_)) => {
-                STATE.dropped.fetch_add(1, Ordering::Relaxed);
-            }
-            Err(TrySendError::Disconnected(_)) => {}
+        if self.sender.send(line).is_ok() {
+            STATE.queued.fetch_add(1, Ordering::Release);
         }
     }
 
