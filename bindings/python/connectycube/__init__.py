@@ -38,8 +38,11 @@ try:
         ConnectycubeConfig,
         ConnectycubeError,
         ConnectycubeFile,
+        ConnectycubeLogger,
+        ConnectycubeLogLevel,
         ConnectycubeSession,
         ConnectycubeSessionManager,
+        ConnectycubeSettings,
         ConnectycubeUser,
         InternalError,
         PagedUsersResult,
@@ -63,6 +66,7 @@ except ImportError as error:  # pragma: no cover - a packaging mistake, not a ru
         "target/bindings/python/* into connectycube/"
     ) from error
 
+from . import logs
 from .auth import AuthStates, auth_states
 from .constants import ConnectycubeProvider, OrderType, QueryRule, RequestFieldType
 from . import errors as _errors  # noqa: F401  (error.is_retryable, .needs_sign_in, .hint as properties)
@@ -80,9 +84,12 @@ __all__ = [
     "ConnectycubeConfig",
     "ConnectycubeError",
     "ConnectycubeFile",
+    "ConnectycubeLogger",
+    "ConnectycubeLogLevel",
     "ConnectycubeProvider",
     "ConnectycubeSession",
     "ConnectycubeSessionManager",
+    "ConnectycubeSettings",
     "ConnectycubeUser",
     "InternalError",
     "OrderType",
@@ -117,6 +124,10 @@ get_public_url_for_UID = get_public_url_for_uid
 # exception classes would print their fields, and nothing for ``SessionExpired``. Records
 # print through their exported Rust ``Display``/``Debug``, which never show a secret.
 ConnectycubeError.__str__ = lambda self: self.message()  # type: ignore[method-assign]
+
+# ``ConnectycubeSettings().is_debug_enabled = True``: the SDK's log to the ``logging`` logger
+# ``connectycube`` (see ``logs.py``).
+logs.install()
 
 # ``async for state in cube.auth_states()``: the asyncio form of ``add_auth_state_listener``.
 ConnectyCube.auth_states = auth_states  # type: ignore[attr-defined]

@@ -71,6 +71,44 @@ def percentile(ordered, p):
     return ordered[min(max(rank, 1), len(ordered)) - 1]
 
 
+class DroppingLogger(cc.ConnectycubeLogger):
+    """Hears every line and keeps none: what remains is the SDK's cost of logging (filter,
+    format, queue, its thread, the call into Python)."""
+
+    def __init__(self):
+        self.lines = 0
+
+    def log(self, level, target, message):
+        self.lines += 1
+
+
+def configure_log(options):
+    """``--log off|debug|trace|debug-devnull`` (not part of the driver protocol; bench-sdk's
+    logging cost passes it): the debug switch, at that level, with a logger that drops every
+    line; ``debug-devnull``: at Debug with no Python logger, the SDK's own stderr writer, with
+    this process's stderr sent to /dev/null (what logging costs when no line enters Python)."""
+    mode = options.get("log", "off")
+    settings = cc.ConnectycubeSettings()
+    if mode == "off":
+        settings.is_debug_enabled = False
+        return None
+    if mode == "debug-devnull":
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+        # The generated setter: the package's own turns None into its `logging` default.
+        cc.logs._native_set_logger(settings, None)
+        settings.log_level = cc.ConnectycubeLogLevel.DEBUG
+        settings.is_debug_enabled = True
+        return None
+    levels = {"debug": cc.ConnectycubeLogLevel.DEBUG, "trace": cc.ConnectycubeLogLevel.TRACE}
+    if mode not in levels:
+        raise SystemExit(f"--log: '{mode}' is not off, debug or trace")
+    logger = DroppingLogger()
+    settings.set_logger(logger)
+    settings.log_level = levels[mode]
+    settings.is_debug_enabled = True
+    return logger
+
+
 def make_call(options):
     cube = cc.ConnectyCube()  # the one shared instance
     cube.do_init(APP_ID, AUTH_KEY, cc.ConnectycubeConfig(api_endpoint=options["url"].rstrip("/")))
@@ -133,6 +171,7 @@ async def throughput(call, options, tally):
 async def main():
     options = parse_args(sys.argv[1:])
     call = make_call(options)
+    logger = configure_log(options)
     tally = Tally()
     sequential_mode = options["mode"] == "sequential"
     if sequential_mode:
@@ -154,6 +193,9 @@ async def main():
         "p99_us": percentile(ordered, 99),
         "first_error": tally.first_error,
     }
+    if logger is not None:
+        # Lines the logger heard by now (the last few may still be on their way).
+        record["log_lines"] = logger.lines
     print(json.dumps(record), flush=True)
 
 

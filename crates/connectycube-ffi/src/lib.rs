@@ -14,6 +14,7 @@ mod constants;
 mod describe;
 mod error;
 mod error_advice;
+mod logging;
 mod observer;
 mod records;
 mod session_manager;
@@ -30,6 +31,7 @@ pub use callbacks::{CallbackError, SessionPersistence, SessionRestoreHandler, Up
 pub use client::{ConnectyCube, get_private_url_for_uid, get_public_url_for_uid};
 pub use constants::{SdkConstant, sdk_constants};
 pub use error::ConnectycubeError;
+pub use logging::{ConnectycubeLogLevel, ConnectycubeLogger, ConnectycubeSettings};
 pub use observer::{RequestEvent, RequestObserver};
 pub use records::{
     ConnectycubeConfig, ConnectycubeFile, ConnectycubeSession, ConnectycubeUser, PagedUsersResult, ParamValue,

@@ -21,7 +21,7 @@ mod transport;
 
 pub use error::TransportError;
 pub use multipart::{FilePart, MultipartBody, ProgressFn};
-pub use redact::redact_url;
+pub use redact::{is_secret_name, redact_url};
 pub use request::{HttpRequest, HttpResponse, RequestBody};
 pub use reqwest_transport::{DEFAULT_MAX_RESPONSE_BYTES, ReqwestTransport, TransportConfig};
 pub use tls::{SpkiPin, TlsConfigError, TlsOptions};

@@ -16,8 +16,8 @@ pub fn redact_url(url: &str) -> String {
     format!("{base}?{}", pairs.join("&"))
 }
 
-/// Header and parameter names whose values are secrets.
-pub(crate) fn is_secret_name(name: &str) -> bool {
+/// Header, parameter and log field names whose values are secrets.
+pub fn is_secret_name(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
     [
         "token",

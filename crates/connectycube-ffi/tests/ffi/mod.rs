@@ -11,6 +11,7 @@
 mod auth_state;
 mod error_advice;
 mod errors;
+mod logging;
 mod observer;
 mod sessions;
 mod storage;

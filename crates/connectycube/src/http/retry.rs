@@ -92,8 +92,10 @@ pub(crate) fn decide(
             tries.failed += 1;
             let repeatable = call.repeat == Repeat::Safe || !error.may_have_reached_server();
             if error.is_transient() && repeatable && tries.failed < max_attempts {
+                let after = backoff(config, tries.failed, None, rng);
+                tracing::warn!(%error, attempt = tries.failed, wait_ms = after.as_millis(), "retrying after a transport failure");
                 return Decision::Retry {
-                    after: backoff(config, tries.failed, None, rng),
+                    after,
                     otherwise: Error::Timeout,
                 };
             }
@@ -128,8 +130,15 @@ pub(crate) fn decide(
         let asked = retry_after(response.header("retry-after"), server_now);
         // A wait past the deadline could not end in time: the server's answer is the
         // better error than a timeout.
+        let after = backoff(config, tries.failed, asked, rng);
+        tracing::warn!(
+            status,
+            attempt = tries.failed,
+            wait_ms = after.as_millis(),
+            "retrying after the server's answer"
+        );
         return Decision::Retry {
-            after: backoff(config, tries.failed, asked, rng),
+            after,
             otherwise: error,
         };
     }

@@ -114,6 +114,14 @@ impl AuthStates {
     /// Records a change and queues it for every subscriber; subscribers that went away are
     /// dropped. Nothing is queued when nobody listens.
     pub fn change(&mut self, state: AuthState) {
+        // The user's id stays out of the log: the kind and reason say what an app developer
+        // follows, and a failed renewal's code says why.
+        tracing::info!(
+            kind = ?state.kind,
+            reason = ?state.reason,
+            failure = state.failure.as_ref().map(|f| f.code),
+            "session state changed"
+        );
         self.subscribers
             .retain(|subscriber| subscriber.send(state.clone()).is_ok());
         self.current = state;

@@ -28,6 +28,9 @@
 //! in sequential mode (their p50 is compared with the Rust SDK's) and run once per throughput
 //! cell; other drivers run once.
 //!
+//! With the Python binding measured, the cost of the SDK's log (`logging_cost.rs`): its `get`
+//! with debug off, and on at Debug and Trace with a logger that drops every line.
+//!
 //! Then 1,000 concurrent `GET /users/{id}` on one fresh SDK client (its application session
 //! created on demand): no error, exactly one `POST /session` (from `GET /__emulator/stats`), and
 //! the TCP connections it opened, counted by a forwarding proxy in front of the emulator.
@@ -63,6 +66,7 @@ mod decode;
 mod external;
 mod hooks;
 mod in_process;
+mod logging_cost;
 mod observer_cost;
 mod options;
 mod record;
@@ -274,6 +278,11 @@ fn run(options: Options) -> Result<()> {
         None
     };
     drop(tokio);
+    let python = clients.iter().find_map(|c| match c {
+        Client::Binding(spec) if spec.name == "python" => Some(spec),
+        _ => None,
+    });
+    let logging = logging_cost::section(python, &target, &options);
 
     let report = Report {
         options: &options,
@@ -286,7 +295,7 @@ fn run(options: Options) -> Result<()> {
         observer,
         elapsed: started.elapsed(),
     };
-    let markdown = report.markdown();
+    let markdown = report.markdown() + &logging;
     let (md_path, json_path) = connectycube_bench::report::write(&options.out, "bench", &markdown, &report.json())?;
     connectycube_bench::report::print(&markdown).context("cannot write the report to stdout")?;
     eprintln!("wrote {} and {}", md_path.display(), json_path.display());

@@ -50,6 +50,20 @@ class ConnectycubeSettings private constructor() {
             apply()
         }
 
+    /** 1.x's debug switch: the new API's `ConnectycubeSettings.isDebugEnabled`. */
+    var isDebugEnabled: Boolean
+        get() = com.connectycube.ConnectycubeSettings.isDebugEnabled
+        set(value) {
+            com.connectycube.ConnectycubeSettings.isDebugEnabled = value
+        }
+
+    /** `DEBUG` logs (see [isDebugEnabled]), `NOTHING` does not. */
+    fun setLogLevel(logLevel: LogLevel) {
+        isDebugEnabled = logLevel == LogLevel.DEBUG
+    }
+
+    fun getLogLevel(): LogLevel = if (isDebugEnabled) LogLevel.DEBUG else LogLevel.NOTHING
+
     /** Sets up the SDK for an application; a null or empty [authorizationSecret] leaves sessions unsigned. */
     @JvmOverloads
     fun init(context: Context, applicationId: String, authorizationKey: String, authorizationSecret: String? = null) {

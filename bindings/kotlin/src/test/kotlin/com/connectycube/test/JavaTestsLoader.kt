@@ -6,6 +6,7 @@ import java.util.concurrent.Callable
 private val JAVA_TESTS = listOf(
     "com.connectycube.test.java.JavaDocsTests",
     "com.connectycube.test.java.JavaAuthStateTests",
+    "com.connectycube.test.java.JavaLoggingTests",
     "com.connectycube.test.java.JavaRequestObserverTests",
 )
 
