@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use connectycube_models::{Credentials, Secret, User};
-use connectycube_transport::{HttpRequest, HttpResponse, Transport, TransportError, redact_url};
+use connectycube_transport::{HttpRequest, HttpResponse, Transport, TransportError};
 use tokio::time::Instant;
 
 use crate::config::Config;
@@ -146,7 +146,8 @@ impl Client {
     ) -> Result<std::result::Result<HttpResponse, TransportError>> {
         let http = self.compose(request, session)?;
         let attempt = tries.failed() + 1;
-        tracing::debug!(method = %request.method, url = %redact_url(&http.url), attempt, "sending");
+        // The route template, not the URL: a URL's path and query hold ids, logins and emails.
+        tracing::debug!(method = %request.method, route = request.route, attempt, "sending");
         record.sending();
         let outcome = self
             .sender
