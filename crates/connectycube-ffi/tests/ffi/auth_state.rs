@@ -3,9 +3,7 @@
 //! listener keeps listening; `cancel()` stops it; `doInit` gives it the new client's states.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
-use parking_lot::Mutex;
 use serde_json::json;
 
 use super::{PASSWORD, Turn, config, user};
@@ -13,39 +11,18 @@ use crate::{
     AuthChangeReason as Reason, AuthState, AuthStateKind as Kind, AuthStateListener, CallbackError, ConnectycubeConfig,
 };
 
-#[derive(Default)]
-struct Recorder {
-    states: Mutex<Vec<AuthState>>,
-    /// Fail every call, as a listener that throws would.
-    throw: bool,
-}
+type Recorder = super::Recorder<AuthState>;
 
 impl AuthStateListener for Recorder {
     fn on_auth_state_changed(&self, state: AuthState) -> Result<(), CallbackError> {
-        self.states.lock().push(state);
-        if self.throw {
-            return Err(CallbackError::Failed {
-                reason: "the app's listener threw".into(),
-            });
-        }
-        Ok(())
+        self.record(state, "listener")
     }
 }
 
-impl Recorder {
-    /// The (kind, user, reason) of the states heard, once `count` have arrived.
-    /// Waits without blocking: the listeners are fed by tasks of the test's runtime.
-    async fn wait_for(&self, count: usize) -> Vec<(Kind, Option<i32>, Reason)> {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while self.states.lock().len() < count && Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-        self.states
-            .lock()
-            .iter()
-            .map(|s| (s.kind, s.user_id, s.reason))
-            .collect()
-    }
+/// The (kind, user, reason) of the states heard, once `count` have arrived.
+async fn states_of(recorder: &Recorder, count: usize) -> Vec<(Kind, Option<i32>, Reason)> {
+    let states = recorder.wait_for(count).await;
+    states.iter().map(|s| (s.kind, s.user_id, s.reason)).collect()
 }
 
 #[tokio::test]
@@ -63,10 +40,7 @@ async fn a_listener_hears_a_session_life_in_order() {
         )
         .unwrap();
     let heard = Arc::new(Recorder::default());
-    let throwing = Arc::new(Recorder {
-        throw: true,
-        ..Recorder::default()
-    });
+    let throwing = Arc::new(Recorder::throwing());
     let subscription = turn.cube.add_auth_state_listener(heard.clone());
     let _kept = turn.cube.add_auth_state_listener(throwing.clone());
 
@@ -97,9 +71,9 @@ async fn a_listener_hears_a_session_life_in_order() {
         (Kind::AppSession, None, Reason::SignedOut),
         (Kind::NoSession, None, Reason::Destroyed),
     ];
-    assert_eq!(heard.wait_for(expected.len()).await, expected);
+    assert_eq!(states_of(&heard, expected.len()).await, expected);
     assert_eq!(
-        throwing.wait_for(expected.len()).await,
+        states_of(&throwing, expected.len()).await,
         expected,
         "a listener that throws keeps listening"
     );
@@ -113,13 +87,13 @@ async fn a_listener_hears_a_session_life_in_order() {
         expected.len() + 1,
         "the other still hears"
     );
-    assert_eq!(heard.states.lock().len(), expected.len(), "nothing after cancel()");
+    assert_eq!(heard.heard().len(), expected.len(), "nothing after cancel()");
 
     // doInit makes a new client: the listeners follow it from its first state, after every
     // state the old client reported (here one reported just before, not yet delivered).
     let again = Arc::new(Recorder::default());
     turn.cube.add_auth_state_listener(again.clone());
-    assert_eq!(again.wait_for(1).await, [(Kind::AppSession, None, Reason::Initial)]);
+    assert_eq!(states_of(&again, 1).await, [(Kind::AppSession, None, Reason::Initial)]);
     turn.cube.destroy_session().await.unwrap();
     turn.cube
         .do_init(
@@ -129,7 +103,7 @@ async fn a_listener_hears_a_session_life_in_order() {
         )
         .unwrap();
     assert_eq!(
-        again.wait_for(3).await,
+        states_of(&again, 3).await,
         [
             (Kind::AppSession, None, Reason::Initial),
             (Kind::NoSession, None, Reason::Destroyed),
@@ -163,14 +137,14 @@ async fn a_failed_renewal_carries_its_code() {
     turn.control("POST", "clock", Some(json!({"advance_secs": 7201}))).await;
     turn.cube.get_user_by_id(me).await.unwrap_err();
     assert_eq!(
-        heard.wait_for(3).await,
+        states_of(&heard, 3).await,
         [
             (Kind::SignedIn, Some(me), Reason::Initial),
             (Kind::NoSession, None, Reason::Expired),
             (Kind::NoSession, None, Reason::RenewalFailed),
         ]
     );
-    let failed = heard.states.lock()[2].clone();
+    let failed = heard.heard()[2].clone();
     assert_eq!(failed.error_code.as_deref(), Some("session_expired"));
     assert!(failed.error_message.is_some_and(|m| !m.is_empty()));
 }

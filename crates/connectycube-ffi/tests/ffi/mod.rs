@@ -28,6 +28,56 @@ use crate::{ConnectyCube, ConnectycubeConfig, ConnectycubeUser};
 
 pub(crate) const PASSWORD: &str = "supersecurepwd";
 
+/// What a foreign listener or observer heard, in order; with `throw`, it fails every call
+/// after recording, as one that throws would.
+pub(crate) struct Recorder<T> {
+    heard: parking_lot::Mutex<Vec<T>>,
+    throw: bool,
+}
+
+impl<T> Default for Recorder<T> {
+    fn default() -> Self {
+        Self {
+            heard: parking_lot::Mutex::new(Vec::new()),
+            throw: false,
+        }
+    }
+}
+
+impl<T: Clone> Recorder<T> {
+    pub fn throwing() -> Self {
+        Self {
+            throw: true,
+            ..Self::default()
+        }
+    }
+
+    /// The foreign callback's body: records the item, then succeeds or throws.
+    pub fn record(&self, item: T, what: &str) -> Result<(), crate::CallbackError> {
+        self.heard.lock().push(item);
+        if self.throw {
+            return Err(crate::CallbackError::Failed {
+                reason: format!("the app's {what} threw"),
+            });
+        }
+        Ok(())
+    }
+
+    /// What was heard once `count` items have arrived (or after 10 s). Waits without
+    /// blocking: the callbacks are fed by tasks of the test's runtime.
+    pub async fn wait_for(&self, count: usize) -> Vec<T> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while self.heard.lock().len() < count && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        self.heard.lock().clone()
+    }
+
+    pub fn heard(&self) -> Vec<T> {
+        self.heard.lock().clone()
+    }
+}
+
 /// Held by every test that drives the shared `ConnectyCube()` (`export_properties.rs` too).
 pub(crate) static TURN: Mutex<()> = Mutex::const_new(());
 

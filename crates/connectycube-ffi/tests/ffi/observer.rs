@@ -5,41 +5,18 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use parking_lot::Mutex;
 use serde_json::json;
 
 use super::{PASSWORD, Turn, config, user};
 use crate::{CallbackError, ConnectycubeConfig, RequestEvent, RequestObserver};
 
-#[derive(Default)]
-struct Recorder {
-    events: Mutex<Vec<RequestEvent>>,
-    /// Fail every call, as an observer that throws would.
-    throw: bool,
-}
+type Recorder = super::Recorder<RequestEvent>;
 
 impl RequestObserver for Recorder {
     fn on_request(&self, event: RequestEvent) -> Result<(), CallbackError> {
-        self.events.lock().push(event);
-        if self.throw {
-            return Err(CallbackError::Failed {
-                reason: "the app's observer threw".into(),
-            });
-        }
-        Ok(())
-    }
-}
-
-impl Recorder {
-    /// The events heard once `count` have arrived (they are delivered by a task).
-    async fn wait_for(&self, count: usize) -> Vec<RequestEvent> {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while self.events.lock().len() < count && Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-        self.events.lock().clone()
+        self.record(event, "observer")
     }
 }
 
@@ -141,10 +118,7 @@ async fn events_match_the_server_counts_and_follow_do_init() {
 #[tokio::test]
 async fn an_observer_that_throws_hears_every_event_and_none_removes_it() {
     let turn = Turn::start().await;
-    let throwing = Arc::new(Recorder {
-        throw: true,
-        ..Recorder::default()
-    });
+    let throwing = Arc::new(Recorder::throwing());
     turn.cube.set_request_observer(Some(throwing.clone()));
     let me = turn.signed_in("observed_login").await.id;
     turn.cube.get_user_by_id(me).await.unwrap();
@@ -153,6 +127,6 @@ async fn an_observer_that_throws_hears_every_event_and_none_removes_it() {
     turn.cube.set_request_observer(None);
     turn.cube.get_user_by_id(me).await.unwrap();
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let routes: Vec<String> = throwing.events.lock().iter().map(|e| e.route.clone()).collect();
+    let routes: Vec<String> = throwing.heard().iter().map(|e| e.route.clone()).collect();
     assert_eq!(routes, ["/users", "/session", "/users/{id}"]);
 }

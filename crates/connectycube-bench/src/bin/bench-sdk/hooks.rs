@@ -15,7 +15,7 @@ use connectycube::ConnectyCube;
 use serde::Serialize;
 
 use crate::Target;
-use crate::in_process::{control, drive, sdk_client};
+use crate::in_process::{app_session, control, drive, sdk_client};
 use crate::options::{Mode, Options, Scenario};
 
 /// What the app attached to the client.
@@ -98,14 +98,7 @@ pub async fn hook_costs(raw: &reqwest::Client, target: &Target, options: &Option
             let subscriber = hook.attach(&cc);
             let calls = cc.clone();
             let tally = drive(Mode::Sequential, options, target.emulator_pid, move |_| {
-                let cc = calls.clone();
-                async move {
-                    cc.auth()
-                        .create_session(None)
-                        .await
-                        .map(drop)
-                        .map_err(|e| e.to_string())
-                }
+                app_session(calls.clone())
             })
             .await?;
             let record = tally.into_record("sdk", Scenario::Session, Mode::Sequential);

@@ -169,19 +169,7 @@ pub async fn measure_sdk(target: &Target, scenario: Scenario, mode: Mode, option
             })
             .await
         }
-        Scenario::Session => {
-            drive(mode, options, target.emulator_pid, move |_| {
-                let cc = cc.clone();
-                async move {
-                    cc.auth()
-                        .create_session(None)
-                        .await
-                        .map(drop)
-                        .map_err(|e| e.to_string())
-                }
-            })
-            .await
-        }
+        Scenario::Session => drive(mode, options, target.emulator_pid, move |_| app_session(cc.clone())).await,
         Scenario::Signup => {
             let prefix = login_prefix("sdk", mode);
             drive(mode, options, target.emulator_pid, move |n| {
@@ -193,6 +181,15 @@ pub async fn measure_sdk(target: &Target, scenario: Scenario, mode: Mode, option
         }
     }?;
     Ok(tally.into_record("sdk", scenario, mode))
+}
+
+/// One `POST /session` for an application session: the `session` scenario's call.
+pub async fn app_session(cc: ConnectyCube) -> Result<(), String> {
+    cc.auth()
+        .create_session(None)
+        .await
+        .map(drop)
+        .map_err(|e| e.to_string())
 }
 
 /// Unique per client and measurement (the emulator is reset between sign-up measurements
