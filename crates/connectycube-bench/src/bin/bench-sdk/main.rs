@@ -277,6 +277,9 @@ fn run(options: Options) -> Result<()> {
     } else {
         None
     };
+    // The session and sign-up cells and the hooks reset the emulator: the benchmark user and
+    // its token are made again for the logging runs, which `get` them.
+    let target = tokio.block_on(prepare(&raw, &options.url, options.emulator_pid))?;
     drop(tokio);
     let python = clients.iter().find_map(|c| match c {
         Client::Binding(spec) if spec.name == "python" => Some(spec),
