@@ -55,7 +55,7 @@ pub enum ConnectycubeLogLevel {
     Warn,
     /// The session's life: created, signed in, renewed, expired, signed out, destroyed.
     Info,
-    /// Each request and answer (method, address without secrets, status), renewals, re-signing.
+    /// Each request and answer (method, route template, attempt, status), renewals, re-signing.
     Debug,
     /// Everything the SDK emits.
     Trace,
