@@ -25,8 +25,8 @@ pub const MAX_MESSAGE_BYTES: usize = 1024;
 ///
 /// `messages` holds the array items, or for the object shape the `base` messages as-is followed by
 /// `"<field> <message>"` for the other fields (in key order); `fields` holds the object's non-`base` keys
-/// as-is (empty for the array shape). Both are bounded ([`MAX_MESSAGES`], [`MAX_FIELDS`],
-/// [`MAX_MESSAGE_BYTES`]).
+/// as-is (empty for the array shape). Both are bounded: at most 32 messages and 32 fields,
+/// each message at most 1 KiB.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ErrorBody {
     /// Every message, readable on its own.
