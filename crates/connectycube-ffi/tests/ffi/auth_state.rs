@@ -6,10 +6,8 @@ use std::sync::Arc;
 
 use serde_json::json;
 
-use super::{PASSWORD, Turn, config, user};
-use crate::{
-    AuthChangeReason as Reason, AuthState, AuthStateKind as Kind, AuthStateListener, CallbackError, ConnectycubeConfig,
-};
+use super::{PASSWORD, Turn, user};
+use crate::{AuthChangeReason as Reason, AuthState, AuthStateKind as Kind, AuthStateListener, CallbackError};
 
 type Recorder = super::Recorder<AuthState>;
 
@@ -29,16 +27,7 @@ async fn states_of(recorder: &Recorder, count: usize) -> Vec<(Kind, Option<i32>,
 async fn a_listener_hears_a_session_life_in_order() {
     let turn = Turn::start().await;
     // The default config: a password sign-in is kept to renew the session.
-    turn.cube
-        .do_init(
-            connectycube_emulator::EmulatorConfig::DEFAULT_APP_ID.to_string(),
-            connectycube_emulator::EmulatorConfig::DEFAULT_AUTH_KEY.to_owned(),
-            Some(ConnectycubeConfig {
-                retain_credentials: true,
-                ..config(turn.emulator.url())
-            }),
-        )
-        .unwrap();
+    turn.init(true);
     let heard = Arc::new(Recorder::default());
     let throwing = Arc::new(Recorder::throwing());
     let subscription = turn.cube.add_auth_state_listener(heard.clone());
@@ -95,13 +84,7 @@ async fn a_listener_hears_a_session_life_in_order() {
     turn.cube.add_auth_state_listener(again.clone());
     assert_eq!(states_of(&again, 1).await, [(Kind::AppSession, None, Reason::Initial)]);
     turn.cube.destroy_session().await.unwrap();
-    turn.cube
-        .do_init(
-            connectycube_emulator::EmulatorConfig::DEFAULT_APP_ID.to_string(),
-            connectycube_emulator::EmulatorConfig::DEFAULT_AUTH_KEY.to_owned(),
-            Some(config(turn.emulator.url())),
-        )
-        .unwrap();
+    turn.init(false);
     assert_eq!(
         states_of(&again, 3).await,
         [
@@ -124,13 +107,7 @@ impl crate::SessionRestoreHandler for GiveUp {
 async fn a_failed_renewal_carries_its_code() {
     let turn = Turn::start().await;
     turn.cube.set_session_restore_handler(Some(Arc::new(GiveUp)));
-    turn.cube
-        .do_init(
-            connectycube_emulator::EmulatorConfig::DEFAULT_APP_ID.to_string(),
-            connectycube_emulator::EmulatorConfig::DEFAULT_AUTH_KEY.to_owned(),
-            Some(config(turn.emulator.url())),
-        )
-        .unwrap();
+    turn.init(false);
     let me = turn.signed_in("strict01").await.id;
     let heard = Arc::new(Recorder::default());
     turn.cube.add_auth_state_listener(heard.clone());

@@ -103,17 +103,28 @@ impl Turn {
         cube.set_session_persistence(None);
         cube.set_session_restore_handler(None);
         cube.set_request_observer(None);
-        cube.do_init(
-            EmulatorConfig::DEFAULT_APP_ID.to_string(),
-            EmulatorConfig::DEFAULT_AUTH_KEY.to_owned(),
-            Some(config(emulator.url())),
-        )
-        .unwrap();
-        Self {
+        let turn = Self {
             emulator,
             cube,
             _turn: turn,
-        }
+        };
+        turn.init(false);
+        turn
+    }
+
+    /// `doInit` again with the emulator's app (a new client), the password sign-in kept to
+    /// renew the session or not.
+    pub fn init(&self, retain_credentials: bool) {
+        self.cube
+            .do_init(
+                EmulatorConfig::DEFAULT_APP_ID.to_string(),
+                EmulatorConfig::DEFAULT_AUTH_KEY.to_owned(),
+                Some(ConnectycubeConfig {
+                    retain_credentials,
+                    ..config(self.emulator.url())
+                }),
+            )
+            .unwrap();
     }
 
     /// Signs a user up (no session needed) and returns it.

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::{PASSWORD, Turn, config, user};
-use crate::{CallbackError, ConnectycubeConfig, RequestEvent, RequestObserver};
+use super::{PASSWORD, Turn, user};
+use crate::{CallbackError, RequestEvent, RequestObserver};
 
 type Recorder = super::Recorder<RequestEvent>;
 
@@ -72,16 +72,7 @@ async fn events_match_the_server_counts_and_follow_do_init() {
     let heard = Arc::new(Recorder::default());
     turn.cube.set_request_observer(Some(heard.clone()));
     // A new client after the observer was set: it reports to the same observer.
-    turn.cube
-        .do_init(
-            connectycube_emulator::EmulatorConfig::DEFAULT_APP_ID.to_string(),
-            connectycube_emulator::EmulatorConfig::DEFAULT_AUTH_KEY.to_owned(),
-            Some(ConnectycubeConfig {
-                retain_credentials: true,
-                ..config(turn.emulator.url())
-            }),
-        )
-        .unwrap();
+    turn.init(true);
     let me = turn.sign_up("observed_login").await.id;
     turn.cube
         .create_session(Some(user("observed_login", PASSWORD)))
