@@ -5,10 +5,10 @@
 //
 // The JVM tests do not use Gradle (Maven Central is unreachable on CI): `cargo xtask
 // test-bindings --lang kotlin` compiles src/main/kotlin + src/test/kotlin + the generated code
-// with kotlinc. src/androidMain/kotlin holds what needs the Android SDK and is compiled here only;
-// src/jvmMain/kotlin holds the JVM stand-ins of Android classes those tests need
-// (android.os.Bundle, android.content.Context) and is never compiled here, so the AAR uses the
-// platform classes.
+// with kotlinc. src/androidMain/kotlin holds what names Android classes; the JVM tests compile it
+// against src/jvmMain/kotlin, the JVM stand-ins of those classes (android.os.Bundle,
+// android.content.Context), which this build never compiles, so the AAR uses the platform
+// classes.
 
 plugins {
     id("com.android.library") version "8.7.3"

@@ -1,8 +1,8 @@
 //! The Kotlin binding tests: JVM tests against the emulator (`cargo xtask test-bindings --lang
-//! kotlin`). The generated code, the handwritten layer (its JVM part: `src/main/kotlin` and the
-//! JVM stand-ins of `src/jvmMain/kotlin`, not `src/androidMain`) and the tests are compiled in
-//! ONE `kotlinc` call (`toolchain/kotlin.rs`); then `javac` compiles `src/test/java`, which the
-//! Kotlin runner runs with the rest.
+//! kotlin`). The generated code, the handwritten layer (`src/main/kotlin`, `src/androidMain/kotlin`
+//! against the JVM stand-ins of `src/jvmMain/kotlin` and the tests' `Looper`/`Handler`) and the
+//! tests are compiled in ONE `kotlinc` call (`toolchain/kotlin.rs`); then `javac` compiles
+//! `src/test/java`, which the Kotlin runner runs with the rest.
 //!
 //! Coroutine wake-ups keep their native threads attached to the JVM
 //! (`kotlin/callback_threads.rs`, applied to every output by `bindings::generate_into`).
@@ -38,6 +38,7 @@ pub fn test(context: &BindingsContext) -> Result<()> {
     let sources = vec![
         context.generated.clone(),
         module.join("src").join("main").join("kotlin"),
+        module.join("src").join("androidMain").join("kotlin"),
         module.join("src").join("jvmMain").join("kotlin"),
         module.join("src").join("test").join("kotlin"),
     ];

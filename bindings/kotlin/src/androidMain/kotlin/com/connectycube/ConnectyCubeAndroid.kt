@@ -10,8 +10,9 @@ import java.util.concurrent.Executor
  * `ConnectyCubeAndroid.init(appId, authKey, context = applicationContext)`.
  *
  * Besides [ConnectyCube.init], it makes the callback forms deliver on the main thread and keeps
- * the application context. This file is compiled only by the Android build (`src/androidMain`,
- * wired in `build.gradle.kts`); the JVM tests compile the rest of the module without the SDK.
+ * the application context. The Android build compiles it against the platform (`src/androidMain`,
+ * wired in `build.gradle.kts`); the JVM tests compile it against stand-ins of `Context`,
+ * `Looper` and `Handler` and run it (`AndroidEntryTests.kt`).
  */
 object ConnectyCubeAndroid {
     /** The application context given to [init]. */
@@ -47,14 +48,16 @@ object ConnectyCubeAndroid {
     }
 
     private fun remember(context: Context) {
-        this.context = context.applicationContext ?: context
+        this.context = context.getApplicationContext() ?: context
         ConnectyCube.callbackExecutor = MainThreadExecutor
     }
 }
 
 /** Runs callbacks on the main looper (`Handler(Looper.getMainLooper())`). */
 private object MainThreadExecutor : Executor {
-    private val handler = Handler(Looper.getMainLooper())
+    // Never null on a device once the app runs; the check keeps it compiling against the
+    // JVM stand-in, whose main looper exists only after a test prepares one.
+    private val handler = Handler(checkNotNull(Looper.getMainLooper()) { "no main looper" })
 
     // Always posted, never run inline: callbacks keep the order they were sent in.
     override fun execute(command: Runnable) {

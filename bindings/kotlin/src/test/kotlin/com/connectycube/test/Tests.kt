@@ -66,7 +66,7 @@ fun allTests(): List<Pair<String, () -> Any?>> = listOf(
     "session persistence across init" to ::sessionPersistence,
     "provider sessions: Facebook, Twitter, Firebase (suspend + callbacks)" to ::providerSessions,
 ) + paramsTests() + faultTests() + tlsTests() + docsSnippetTests() + parityTests() +
-    legacyDocsTests() + legacyApiTests() + legacySettingsTests() + authStateTests() + errorCodeTests() + requestObserverTests() + loggingTests() + javaTests()
+    legacyDocsTests() + legacyApiTests() + legacySettingsTests() + authStateTests() + errorCodeTests() + requestObserverTests() + loggingTests() + androidEntryTests() + javaTests()
 
 private const val PASSWORD = "supersecurepwd"
 
