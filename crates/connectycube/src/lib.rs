@@ -22,6 +22,8 @@
 //! by an application session;
 //! a 401 "Required session does not exist" renews once and replays once.
 
+#![deny(missing_docs)]
+
 mod api;
 mod client;
 mod config;
