@@ -29,7 +29,7 @@ pub struct FilePart {
     pub content_type: String,
     /// The file's bytes, sent in 64 KiB chunks.
     pub data: Bytes,
-    /// Called after each chunk is handed to the connection with (bytes sent, total bytes),
+    /// Called as each chunk is handed to the connection, with (bytes sent, total bytes),
     /// both counting the whole encoded form, so the last call has `sent == total`. Called
     /// on the sending task: it should return quickly.
     pub progress: Option<ProgressFn>,
