@@ -57,8 +57,8 @@ impl Default for RetryConfig {
 pub struct Config {
     /// The application's id from the admin panel.
     pub app_id: u64,
-    /// The application's auth key from the admin panel (sent as `CB-AuthKey`; not a secret
-    /// to the server, but kept out of logs all the same).
+    /// The application's auth key from the admin panel, sent when creating sessions and
+    /// signing up; `Debug` and logs never show it.
     pub auth_key: Secret,
     /// When set, `POST /session` is signed (HMAC-SHA1, the legacy scheme some apps require).
     pub auth_secret: Option<Secret>,

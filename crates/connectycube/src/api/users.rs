@@ -178,7 +178,8 @@ impl UsersClient {
         self.single(SearchField::Phone, phone).await
     }
 
-    /// The user whose external id is exactly this (the string form; see also [`Self::get_by_external_user_id`]), by a v2 search.
+    /// The user whose external id is exactly this, by a v2 search (the numeric form of the
+    /// 1.x SDKs is [`Self::get_by_external_user_id`]).
     ///
     /// # Errors
     ///

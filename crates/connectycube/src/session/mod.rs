@@ -92,7 +92,8 @@ pub struct StoredSession {
     pub token: Secret,
     /// When the server drops the token (server time). A session loaded after this is not
     /// used: an application session is created anew, a user session renewed through the
-    /// [`SessionRestore`] (without one, calls that need the user fail with `SessionExpired`).
+    /// [`SessionRestore`] (without one, calls fail with `SessionExpired` until the user signs
+    /// in again).
     pub expires_at: Option<OffsetDateTime>,
     /// The signed-in user; `None` for an application session.
     pub user_id: Option<u64>,
