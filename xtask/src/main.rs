@@ -1,6 +1,6 @@
 //! `cargo xtask <command>`: the one entry point for everything beyond `cargo build`.
 //!
-//! - `test`            formatting, clippy, every Rust test, the quickstart, the Python/Kotlin/Swift
+//! - `test`            formatting, clippy, every Rust test, the quickstart and examples, the Python/Kotlin/Swift
 //!   binding tests, then the official JS SDK run
 //!   against the emulator (what CI runs)
 //! - `emulator [ARGS]` build and run the emulator (arguments go to it)
@@ -19,6 +19,7 @@ mod bench;
 mod bench_drivers;
 mod bindings;
 mod emulator_process;
+mod examples;
 mod js_compat;
 mod lang;
 mod packaging;
@@ -50,7 +51,7 @@ struct PassOn {
 
 #[derive(Subcommand)]
 enum Task {
-    /// fmt check, clippy -D warnings, cargo test --workspace, quickstart (also over TLS), binding
+    /// fmt check, clippy -D warnings, cargo test --workspace, quickstart (also over TLS), examples, binding
     /// tests, JS SDK compatibility over HTTP and HTTPS, soak (what CI runs)
     Test {
         /// Skip fmt and clippy.
@@ -73,6 +74,8 @@ enum Task {
     },
     /// Run only the official JS SDK against the emulator (HTTP and HTTPS)
     JsCompat,
+    /// Run the SDK's examples beside the quickstart, each against an embedded emulator
+    Examples,
     /// The FFI library's size under the mobile profile, per crate, against size-budget.toml
     Size,
     /// The SDK and the emulator under a mixed load with expiries and faults (default 300 s):
@@ -126,6 +129,7 @@ fn run(task: Task) -> Result<()> {
             let emulator = util::build_emulator(false)?;
             js_compat::run(&util::workspace_root(), &emulator)
         }
+        Task::Examples => examples::run(),
         Task::Size => size::run(),
         Task::Soak(PassOn { args }) => bench::soak(&args, false),
         Task::BenchEmulator(PassOn { args }) => bench::bench_emulator(&args),
@@ -147,6 +151,7 @@ fn test(lint: bool) -> Result<()> {
     util::cargo(&["run", "--quiet", "-p", "connectycube", "--example", "quickstart"])?;
     util::step("the quickstart over TLS: an HTTPS emulator, its CA trusted through CONNECTYCUBE_CA_CERT");
     quickstart_over_tls()?;
+    examples::run()?;
     util::step("binding tests: Python, Kotlin, Swift against the emulator");
     test_bindings::run(&[])?;
     util::step("JS SDK compatibility (npm connectycube 6.x against the emulator)");

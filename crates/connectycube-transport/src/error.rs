@@ -30,7 +30,10 @@ pub enum TransportError {
     /// The answer's body is longer than the transport reads (a broken or hostile server);
     /// reading stopped at the cap.
     #[error("the server's answer is larger than the {limit}-byte limit")]
-    ResponseTooLarge { limit: usize },
+    ResponseTooLarge {
+        /// The cap in bytes ([`TransportConfig::max_response_bytes`](crate::TransportConfig::max_response_bytes)).
+        limit: usize,
+    },
 }
 
 impl TransportError {

@@ -10,6 +10,8 @@
 //! trusts the bundled Mozilla roots plus [`TlsOptions`] (extra roots, key pins);
 //! `MockTransport` (feature `mock`) is for unit tests of the layers above.
 
+#![deny(missing_docs)]
+
 mod error;
 mod multipart;
 mod redact;

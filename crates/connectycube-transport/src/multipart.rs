@@ -11,17 +11,27 @@ pub type ProgressFn = Arc<dyn Fn(u64, u64) + Send + Sync>;
 /// The form of an upload: plain fields in order, then the file.
 #[derive(Clone)]
 pub struct MultipartBody {
+    /// `(name, value)` text fields sent before the file, in this order (an S3-style upload
+    /// checks the policy fields before it reads the file).
     pub fields: Vec<(String, String)>,
+    /// The file, sent last.
     pub file: FilePart,
 }
 
+/// The file of a [`MultipartBody`].
 #[derive(Clone)]
 pub struct FilePart {
     /// The form field name; `file` for ConnectyCube uploads.
     pub field_name: String,
+    /// The `filename` the server sees; quotes and line breaks are replaced when encoded.
     pub file_name: String,
+    /// The file's MIME type, e.g. `image/png`.
     pub content_type: String,
+    /// The file's bytes, sent in 64 KiB chunks.
     pub data: Bytes,
+    /// Called as each chunk is handed to the connection, with (bytes sent, total bytes),
+    /// both counting the whole encoded form, so the last call has `sent == total`. Called
+    /// on the sending task: it should return quickly.
     pub progress: Option<ProgressFn>,
 }
 

@@ -11,28 +11,38 @@ use crate::redact::{is_secret_name, redact_url};
 /// One HTTP request, fully built: the transport adds nothing but connection handling.
 #[derive(Clone)]
 pub struct HttpRequest {
+    /// The HTTP method; the SDK decides from it (and the call) whether a retry is safe.
     pub method: Method,
     /// Absolute URL, query string included.
     pub url: String,
+    /// Headers sent as they are; the body's `Content-Type` is added from [`RequestBody`].
+    /// `Debug` shows the values of secret headers (tokens, keys) as `<redacted>`.
     pub headers: HeaderMap,
+    /// What is sent after the headers.
     pub body: RequestBody,
     /// Bound on this attempt: sending, waiting and reading the body. `None` means the
     /// transport's own default.
     pub timeout: Option<Duration>,
 }
 
+/// The body of an [`HttpRequest`], which also decides its `Content-Type`. `Debug` shows
+/// only the kind and the length, since bodies carry passwords.
 #[derive(Clone, Default)]
 pub enum RequestBody {
+    /// No body (the default), no `Content-Type`.
     #[default]
     Empty,
     /// Sent with `Content-Type: application/json`.
     Json(Bytes),
     /// Sent with `Content-Type: application/x-www-form-urlencoded`.
     Form(Bytes),
+    /// Sent as `multipart/form-data` with a random boundary, streamed in chunks that
+    /// report progress (see [`FilePart::progress`](crate::FilePart::progress)).
     Multipart(MultipartBody),
 }
 
 impl HttpRequest {
+    /// A request with no headers, an empty body and the transport's default timeout.
     pub fn new(method: Method, url: impl Into<String>) -> Self {
         Self {
             method,
@@ -45,6 +55,8 @@ impl HttpRequest {
 }
 
 impl RequestBody {
+    /// The body's length in bytes; for a multipart body, the file's length only (the
+    /// form's fields and boundaries are not counted).
     pub fn len(&self) -> usize {
         match self {
             Self::Empty => 0,
@@ -53,6 +65,7 @@ impl RequestBody {
         }
     }
 
+    /// Whether [`len`](Self::len) is 0.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -107,12 +120,18 @@ impl std::fmt::Debug for RedactedHeaders<'_> {
 /// One HTTP response, body read in full.
 #[derive(Clone)]
 pub struct HttpResponse {
+    /// The HTTP status as the server sent it; a 4xx or 5xx is a response, not an error.
     pub status: StatusCode,
+    /// The response headers; `Debug` shows secret ones as `<redacted>`.
     pub headers: HeaderMap,
+    /// The whole body, at most the transport's cap
+    /// ([`TransportConfig::max_response_bytes`](crate::TransportConfig::max_response_bytes)).
     pub body: Bytes,
 }
 
 impl HttpResponse {
+    /// The first value of header `name` (case-insensitive), or `None` when it is absent or
+    /// not visible ASCII.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }

@@ -75,6 +75,12 @@ pub struct ReqwestTransport {
 }
 
 impl ReqwestTransport {
+    /// A transport with its own connection pool.
+    ///
+    /// # Errors
+    ///
+    /// [`TransportError::InvalidRequest`] when an extra root in the TLS options is not a
+    /// usable certificate or the HTTP client cannot be built.
     pub fn new(config: TransportConfig) -> Result<Self, TransportError> {
         let tls = client_config(&config.tls).map_err(|e| TransportError::InvalidRequest(e.to_string()))?;
         let client = reqwest::Client::builder()

@@ -8,6 +8,9 @@ use crate::request::{HttpRequest, HttpResponse};
 #[cfg_attr(feature = "mock", mockall::automock)]
 #[async_trait::async_trait]
 pub trait Transport: Send + Sync + 'static {
+    /// Sends `request` and reads the whole answer. Any HTTP status is an `Ok` response;
+    /// an `Err` says the exchange itself failed, and whether the server may have seen the
+    /// request ([`TransportError::may_have_reached_server`]).
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
 
     /// Whether `send` itself ends with [`TransportError::Timeout`] when the request's

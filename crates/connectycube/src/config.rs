@@ -55,13 +55,18 @@ impl Default for RetryConfig {
 /// Everything the client was built with.
 #[derive(Clone)]
 pub struct Config {
+    /// The application's id from the admin panel.
     pub app_id: u64,
+    /// The application's auth key from the admin panel, sent when creating sessions and
+    /// signing up; `Debug` and logs never show it.
     pub auth_key: Secret,
     /// When set, `POST /session` is signed (HMAC-SHA1, the legacy scheme some apps require).
     pub auth_secret: Option<Secret>,
     /// Base URL without a trailing slash.
     pub api_endpoint: String,
+    /// Bounds on connecting, on one attempt and on a whole call.
     pub timeouts: Timeouts,
+    /// How transient failures are retried.
     pub retry: RetryConfig,
     /// Keep the login or email and password of the signed-in user in memory to renew the
     /// session when it expires. On by default; token sign-ins are never kept.

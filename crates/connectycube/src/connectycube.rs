@@ -71,6 +71,8 @@ impl ConnectyCube {
         self.client.live_session().is_some()
     }
 
+    /// The settings the client was built with, the endpoint normalised (`Debug` hides the
+    /// auth secret).
     pub fn config(&self) -> &Config {
         self.client.config()
     }
@@ -152,7 +154,10 @@ impl ConnectyCubeBuilder {
         api_endpoint(endpoint: impl Into<String>) => api_endpoint = endpoint.into();
         /// Allows a plain `http://` endpoint that is not on loopback (a test server on the LAN).
         allow_insecure_http(allow: bool) => allow_http = allow;
+        /// Bounds on time (default 10 s to connect, 30 s per attempt, 60 s per call); each
+        /// must be longer than zero or [`Self::build`] refuses them.
         timeouts(timeouts: Timeouts) => timeouts = timeouts;
+        /// Retries of transient failures (default 3 attempts, backoff from 1 s up to 20 s).
         retry(retry: RetryConfig) => retry = retry;
         /// Keeps the login or email and password of the signed-in user in memory (never
         /// persisted, never logged) so an expired session renews by itself, as the official
@@ -207,6 +212,15 @@ impl ConnectyCubeBuilder {
         self
     }
 
+    /// The client. No network call: a session is created when a call first needs one (or
+    /// loaded from the [`SessionStore`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for an empty auth key, a zero timeout or response cap, an
+    /// endpoint that is not `https://` (loopback and
+    /// [`allow_insecure_http`](Self::allow_insecure_http) aside) or is not a URL, extra
+    /// roots without a usable certificate, or a pin not in `sha256/BASE64` form.
     pub fn build(self) -> Result<ConnectyCube> {
         if self.auth_key.is_empty() {
             return Err(Error::InvalidInput("the auth key is empty".into()));

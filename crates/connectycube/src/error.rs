@@ -12,6 +12,8 @@ use connectycube_transport::TransportError;
 
 use crate::error_code::{self, ErrorCode};
 
+/// Why a call failed. [`Error::code`] is its stable machine code; [`Error::is_retryable`],
+/// [`Error::needs_sign_in`] and [`Error::hint`] say what to do about it.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -19,8 +21,11 @@ pub enum Error {
     /// (400, 401 on sign-in, 429, 5xx, …).
     #[error("the server answered {status}{}", join_messages(messages))]
     Api {
+        /// The HTTP status.
         status: u16,
+        /// The server's messages, in its order (none when the body held none).
         messages: Vec<String>,
+        /// Messages per input field, when the server named fields.
         fields: BTreeMap<String, Vec<String>>,
     },
     /// No usable session: it expired or was never created, and could not be renewed
@@ -29,21 +34,35 @@ pub enum Error {
     SessionExpired,
     /// 403: not allowed, e.g. a write with an application session ("Forbidden. Need user.").
     #[error("forbidden{}", join_messages(messages))]
-    Forbidden { messages: Vec<String> },
+    Forbidden {
+        /// The server's messages.
+        messages: Vec<String>,
+    },
     /// 404, or a lookup that found nobody.
     #[error("not found{}", join_messages(messages))]
-    NotFound { messages: Vec<String> },
+    NotFound {
+        /// The server's messages (`User not found` for a lookup that found nobody).
+        messages: Vec<String>,
+    },
     /// 422: the server refused the input; `fields` maps a field to its messages.
     #[error("validation failed{}", join_messages(messages))]
     Validation {
+        /// The server's messages, in its order.
         messages: Vec<String>,
+        /// Messages per input field (`login`, `email`, …), also for a field the server
+        /// named only inside a message (`"login must be unique"`).
         fields: BTreeMap<String, Vec<String>>,
     },
     /// The request could not be delivered or the answer not received. `kind` says which
     /// (a connect failure never reached the server; a broken exchange may have); `message`
     /// is the transport's description, which never holds a URL, header or body.
     #[error("network error: {message}")]
-    Network { kind: NetworkErrorKind, message: String },
+    Network {
+        /// Where the exchange broke, which says whether the server may have seen it.
+        kind: NetworkErrorKind,
+        /// What the transport reported.
+        message: String,
+    },
     /// The server's certificate was refused (untrusted CA, wrong host name, expired, pin
     /// mismatch) or the TLS handshake failed. Never retried and never downgraded to plain
     /// HTTP: it will not fix itself, and the network may be hostile.
@@ -53,11 +72,19 @@ pub enum Error {
     /// lookup: split it; 414) or a body over the server's limit (413). `status` is `None`
     /// when the SDK refused it before sending.
     #[error("the request is too large for the server: {reason}")]
-    RequestTooLarge { status: Option<u16>, reason: String },
+    RequestTooLarge {
+        /// 413 or 414; `None` when the SDK refused it before sending.
+        status: Option<u16>,
+        /// What was too large, and what to do.
+        reason: String,
+    },
     /// The server's answer is longer than the client reads (`max_response_bytes`): a broken
     /// or hostile server, or a limit set too low.
     #[error("the server's answer is larger than the {limit}-byte limit")]
-    ResponseTooLarge { limit: usize },
+    ResponseTooLarge {
+        /// The cap in bytes (the builder's `max_response_bytes`).
+        limit: usize,
+    },
     /// An attempt or the whole operation ran out of time.
     #[error("the request timed out")]
     Timeout,
@@ -284,6 +311,7 @@ impl From<TransportError> for Error {
     }
 }
 
+/// The result of every SDK call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[cfg(test)]

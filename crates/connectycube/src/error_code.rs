@@ -14,31 +14,57 @@ use std::collections::BTreeMap;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
+    /// `api`: a refused call no other code covers (400, another 401, 405, 501…).
     Api,
+    /// `rate_limited`: the server limits this app's requests (429).
     RateLimited,
+    /// `server_error`: the server or a proxy before it failed (500, 502, 503, 504).
     ServerError,
+    /// `session_expired`: the session ended and could not be renewed; sign in again.
     SessionExpired,
+    /// `user_session_required`: the call needs a signed-in user ("Forbidden. Need user.").
     UserSessionRequired,
+    /// `invalid_credentials`: a sign-in was refused (wrong password, unknown login, rejected token), or a wrong app id or auth key.
     InvalidCredentials,
+    /// `unknown_user`: no user has this login or email, and the app does not create one at sign-in.
     UnknownUser,
+    /// `identity_provider_rejected`: the app's Custom Identity Provider refused the token.
     IdentityProviderRejected,
+    /// `signature_rejected`: the server refused the session's signature (check the auth secret).
     SignatureRejected,
+    /// `invalid_timestamp`: the signed session's timestamp was refused even after correcting by the server's clock.
     InvalidTimestamp,
+    /// `forbidden`: the session may not do this (403).
     Forbidden,
+    /// `users_list_disabled`: the v1 user list (`GET /users`) is switched off in the admin panel.
     UsersListDisabled,
+    /// `not_found`: nothing has this id, login, email or other key (404).
     NotFound,
+    /// `validation`: the server refused the input (422); the field errors say why.
     Validation,
+    /// `login_taken`: another user has this login.
     LoginTaken,
+    /// `email_taken`: another user has this email.
     EmailTaken,
+    /// `password_reset_disabled`: password reset by email is switched off in the admin panel.
     PasswordResetDisabled,
+    /// `network`: the request was not delivered or its answer not received.
     Network,
+    /// `tls`: the server's certificate was refused or the TLS handshake failed.
     Tls,
+    /// `request_too_large`: too many ids in one lookup (414) or too large a body (413).
     RequestTooLarge,
+    /// `response_too_large`: the answer is larger than `max_response_bytes`.
     ResponseTooLarge,
+    /// `timeout`: an attempt or the whole call ran out of time.
     Timeout,
+    /// `decode`: the server's answer was not what the API documents.
     Decode,
+    /// `invalid_input`: the call's arguments were refused before anything was sent.
     InvalidInput,
+    /// `cancelled`: the call was cancelled (its task or the runtime stopped).
     Cancelled,
+    /// `not_initialized`: Swift, Kotlin and Python only — a call before `doInit`.
     NotInitialized,
 }
 
@@ -46,6 +72,7 @@ pub enum ErrorCode {
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct ErrorCodeInfo {
+    /// The code this row describes.
     pub code: ErrorCode,
     /// The stable text, e.g. `user_session_required`.
     pub name: &'static str,

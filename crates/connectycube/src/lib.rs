@@ -21,6 +21,14 @@
 //! [`SessionRestore`] or the password sign-in kept in memory (on by default), never replaced
 //! by an application session;
 //! a 401 "Required session does not exist" renews once and replays once.
+//!
+//! Runnable examples, each against an emulator it starts inside its own process
+//! (`cargo run -p connectycube --example NAME`): `quickstart` (the whole users flow),
+//! `restore_session` (a [`SessionStore`] resumes a session at start), `search_users` (paging
+//! and sorting), `avatar_upload` ([`Upload::on_progress`]), `auth_state` (following
+//! [`AuthClient::states`] through expiry and renewal).
+
+#![deny(missing_docs)]
 
 mod api;
 mod client;

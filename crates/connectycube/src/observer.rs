@@ -57,6 +57,7 @@ impl RequestEvent {
 /// a channel for anything slow). A panic in it is caught and logged; the call's result is
 /// unchanged. Any `Fn(&RequestEvent) + Send + Sync` is an observer.
 pub trait RequestObserver: Send + Sync + 'static {
+    /// Called once when a call to a route ends, successful or not.
     fn on_request(&self, event: &RequestEvent);
 }
 

@@ -17,8 +17,12 @@ use crate::http::request::{ApiRequest, Auth, Body, Need, Repeat, api_path};
 /// A file to upload.
 #[derive(Clone)]
 pub struct Upload {
+    /// The file's bytes, held in memory for the whole upload (a retry sends them again).
     pub data: Bytes,
+    /// The file name the blob gets, e.g. `avatar.png`.
     pub name: String,
+    /// The MIME type, e.g. `image/png`; [`content_type_for`](crate::content_type_for)
+    /// guesses it from a file name.
     pub content_type: String,
     /// Public files are readable without a token (`public_url`); private ones need one.
     pub public: bool,
@@ -28,6 +32,7 @@ pub struct Upload {
 }
 
 impl Upload {
+    /// A private upload (readable with a session token only) without a progress callback.
     pub fn new(data: impl Into<Bytes>, name: impl Into<String>, content_type: impl Into<String>) -> Self {
         Self {
             data: data.into(),
@@ -38,11 +43,22 @@ impl Upload {
         }
     }
 
+    /// Makes the file public (readable by anyone with its [`public_url`](StorageClient::public_url))
+    /// or private (the default).
     pub fn public(mut self, public: bool) -> Self {
         self.public = public;
         self
     }
 
+    /// Calls `progress(file bytes sent, file size)` as the file goes out, about every 64 KiB,
+    /// the last call being (size, size). It runs on the uploading task: keep it short.
+    ///
+    /// ```
+    /// use connectycube::Upload;
+    /// let upload = Upload::new(vec![0u8; 200_000], "photo.jpg", "image/jpeg")
+    ///     .on_progress(|sent, total| eprintln!("{sent}/{total} bytes"));
+    /// assert!(upload.progress.is_some());
+    /// ```
     pub fn on_progress(mut self, progress: impl Fn(u64, u64) + Send + Sync + 'static) -> Self {
         self.progress = Some(Arc::new(progress));
         self

@@ -151,18 +151,39 @@ impl UsersClient {
         })
     }
 
+    /// The user whose login is exactly this, by a v2 search.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when nobody has it; [`Error::InvalidInput`] when it is blank.
     pub async fn get_by_login(&self, login: &str) -> Result<User> {
         self.single(SearchField::Login, login).await
     }
 
+    /// The user whose email is exactly this, by a v2 search.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when nobody has it; [`Error::InvalidInput`] when it is blank.
     pub async fn get_by_email(&self, email: &str) -> Result<User> {
         self.single(SearchField::Email, email).await
     }
 
+    /// The user whose phone is exactly this, by a v2 search.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when nobody has it; [`Error::InvalidInput`] when it is blank.
     pub async fn get_by_phone(&self, phone: &str) -> Result<User> {
         self.single(SearchField::Phone, phone).await
     }
 
+    /// The user whose external id is exactly this, by a v2 search (the numeric form of the
+    /// 1.x SDKs is [`Self::get_by_external_user_id`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when nobody has it; [`Error::InvalidInput`] when it is blank.
     pub async fn get_by_external_id(&self, external_id: &str) -> Result<User> {
         self.single(SearchField::ExternalId, external_id).await
     }
@@ -175,10 +196,20 @@ impl UsersClient {
         decoded(decode_user(&answer.response.body))
     }
 
+    /// The user whose facebook id is exactly this, by a v2 search.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when nobody has it; [`Error::InvalidInput`] when it is blank.
     pub async fn get_by_facebook_id(&self, facebook_id: &str) -> Result<User> {
         self.single(SearchField::FacebookId, facebook_id).await
     }
 
+    /// The user whose twitter id is exactly this, by a v2 search.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when nobody has it; [`Error::InvalidInput`] when it is blank.
     pub async fn get_by_twitter_id(&self, twitter_id: &str) -> Result<User> {
         self.single(SearchField::TwitterId, twitter_id).await
     }

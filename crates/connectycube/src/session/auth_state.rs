@@ -55,15 +55,21 @@ pub enum AuthChangeReason {
 /// Why a renewal failed: the error's stable code and its words (never a secret).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuthFailure {
+    /// The renewal error's stable code ([`Error::code`](crate::Error::code)), e.g.
+    /// `invalid_credentials`.
     pub code: &'static str,
+    /// The renewal error's message.
     pub message: String,
 }
 
 /// One state of the session: its kind, its user and why it is so.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuthState {
+    /// What kind of session the client holds now.
     pub kind: AuthStateKind,
+    /// The user of the session; `None` without a user.
     pub user_id: Option<u64>,
+    /// What made the state change.
     pub reason: AuthChangeReason,
     /// Set with [`AuthChangeReason::RenewalFailed`].
     pub failure: Option<AuthFailure>,

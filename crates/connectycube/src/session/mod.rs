@@ -24,6 +24,7 @@ use time::OffsetDateTime;
 /// The session a client currently uses. `Debug` never shows the token.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ActiveSession {
+    /// The session token sent as `CB-Token` (read it with [`Secret::expose`]).
     pub token: Secret,
     /// When the server will drop the token (server time), from `CB-Token-ExpirationDate`
     /// and pushed forward by every successful call. `None` when unknown.
@@ -37,6 +38,7 @@ pub struct ActiveSession {
 }
 
 impl ActiveSession {
+    /// Whether a user is signed in on this session (it is not an application session).
     pub fn is_user_session(&self) -> bool {
         self.user_id.is_some()
     }
@@ -86,17 +88,57 @@ impl std::ops::Deref for SessionRef {
 /// password.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StoredSession {
+    /// The session token. Store it as the secret it is (keychain, encrypted preferences).
     pub token: Secret,
+    /// When the server drops the token (server time). A session loaded after this is not
+    /// used: an application session is created anew, a user session renewed through the
+    /// [`SessionRestore`] (without one, calls fail with `SessionExpired` until the user signs
+    /// in again).
     pub expires_at: Option<OffsetDateTime>,
+    /// The signed-in user; `None` for an application session.
     pub user_id: Option<u64>,
 }
 
 /// Persistence the app provides (keychain, encrypted preferences…). The SDK never writes
 /// to disk itself. `save` is called when the token or its user changes, `clear` when the
 /// session ends, `load` once when the client is built.
+///
+/// ```
+/// use std::sync::{Arc, Mutex};
+/// use connectycube::{SessionStore, StoredSession};
+///
+/// /// Keeps the session in memory; an app would write it to its keychain instead.
+/// #[derive(Default)]
+/// struct MemoryStore(Mutex<Option<StoredSession>>);
+///
+/// impl SessionStore for MemoryStore {
+///     fn load(&self) -> Option<StoredSession> {
+///         self.0.lock().ok()?.clone()
+///     }
+///     fn save(&self, session: &StoredSession) {
+///         if let Ok(mut slot) = self.0.lock() {
+///             *slot = Some(session.clone());
+///         }
+///     }
+///     fn clear(&self) {
+///         if let Ok(mut slot) = self.0.lock() {
+///             *slot = None;
+///         }
+///     }
+/// }
+///
+/// let store = Arc::new(MemoryStore::default());
+/// let cc = connectycube::ConnectyCube::builder(1, "auth-key").session_store(store).build()?;
+/// assert!(cc.session().is_none());
+/// # Ok::<(), connectycube::Error>(())
+/// ```
 pub trait SessionStore: Send + Sync {
+    /// The saved session, if any. Called once, when the client is built; it must not block
+    /// for long.
     fn load(&self) -> Option<StoredSession>;
+    /// Saves `session`, replacing the one before.
     fn save(&self, session: &StoredSession);
+    /// Forgets the saved session (it was destroyed or can no longer be used).
     fn clear(&self);
 }
 
@@ -106,5 +148,6 @@ pub trait SessionStore: Send + Sync {
 /// renewal, however many calls are waiting.
 #[async_trait::async_trait]
 pub trait SessionRestore: Send + Sync {
+    /// The credentials to sign the same user in again, or `None` to give up.
     async fn restore(&self) -> Option<Credentials>;
 }
