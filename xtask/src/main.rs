@@ -2,11 +2,12 @@
 //!
 //! - `test`            formatting, clippy, every Rust test, the quickstart, the Python/Kotlin/Swift
 //!   binding tests, then the official JS SDK run
-//!   against the emulator (what CI runs)
+//!   against the emulator, the emulator's web page in headless Chromium (what CI runs)
 //! - `emulator [ARGS]` build and run the emulator (arguments go to it)
 //! - `bindings`        generate the foreign-language bindings into `target/bindings/<lang>/`
 //! - `test-bindings`   each language's binding tests against the emulator
 //! - `js-compat`       only the JS SDK compatibility test
+//! - `emulator-ui`     the emulator's web page in headless Chromium, screenshots in `target/emulator-ui/`
 //! - `size`            the FFI library's size (release-size profile) against the budget
 //! - `soak`            minutes of mixed SDK load on the emulator: no failure, no memory growth
 //! - `bench-emulator`  the emulator's throughput/latency benchmark (release build)
@@ -19,6 +20,7 @@ mod bench;
 mod bench_drivers;
 mod bindings;
 mod emulator_process;
+mod emulator_ui;
 mod js_compat;
 mod lang;
 mod packaging;
@@ -26,6 +28,7 @@ mod size;
 mod test_bindings;
 mod toolchain;
 mod util;
+mod webdriver;
 
 #[cfg(test)]
 #[path = "../tests/module_graph.rs"]
@@ -51,7 +54,7 @@ struct PassOn {
 #[derive(Subcommand)]
 enum Task {
     /// fmt check, clippy -D warnings, cargo test --workspace, quickstart (also over TLS), binding
-    /// tests, JS SDK compatibility over HTTP and HTTPS, soak (what CI runs)
+    /// tests, JS SDK compatibility over HTTP and HTTPS, the emulator page in Chromium, soak (what CI runs)
     Test {
         /// Skip fmt and clippy.
         #[arg(long)]
@@ -73,6 +76,9 @@ enum Task {
     },
     /// Run only the official JS SDK against the emulator (HTTP and HTTPS)
     JsCompat,
+    /// The emulator's web page in headless Chromium (Debian's chromium, chromium-driver):
+    /// shows what the API made, its switches and clock change the API → target/emulator-ui/*.png
+    EmulatorUi,
     /// The FFI library's size under the mobile profile, per crate, against size-budget.toml
     Size,
     /// The SDK and the emulator under a mixed load with expiries and faults (default 300 s):
@@ -126,6 +132,7 @@ fn run(task: Task) -> Result<()> {
             let emulator = util::build_emulator(false)?;
             js_compat::run(&util::workspace_root(), &emulator)
         }
+        Task::EmulatorUi => emulator_ui::run(),
         Task::Size => size::run(),
         Task::Soak(PassOn { args }) => bench::soak(&args, false),
         Task::BenchEmulator(PassOn { args }) => bench::bench_emulator(&args),
@@ -152,6 +159,7 @@ fn test(lint: bool) -> Result<()> {
     util::step("JS SDK compatibility (npm connectycube 6.x against the emulator)");
     let emulator = util::build_emulator(false)?;
     js_compat::run(&util::workspace_root(), &emulator)?;
+    emulator_ui::test_step()?;
     util::step("soak: the SDK and the emulator under a mixed load (CONNECTYCUBE_SOAK_SECONDS, default 300)");
     bench::soak(&[], true)?;
     util::step("all tests passed");

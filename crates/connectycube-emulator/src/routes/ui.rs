@@ -6,11 +6,13 @@ use hyper::{StatusCode, header};
 
 const PAGE: &str = include_str!("../ui/page.html");
 
-/// Only the page's own inline script and style and same-origin requests: the page stays
-/// self-contained by construction, and data shown in it (a user's name, a blob) cannot
-/// pull anything in or run script. No framing, so no other site can overlay its switches.
+/// Only the page's own inline script and style, same-origin requests and `data:` images
+/// (its icon, so the browser does not ask for `/favicon.ico`, which would count as an SDK
+/// request): the page stays self-contained by construction, and data shown in it (a
+/// user's name, a blob) cannot pull anything in or run script. No framing, so no other
+/// site can overlay its switches.
 const PAGE_POLICY: &str = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; \
-     img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+     img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 pub async fn page() -> Response {
     (
