@@ -330,3 +330,46 @@ impl Drop for Browser {
         let _ = self.driver.wait();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "a panic is the test failing, with its message")]
+    use super::*;
+
+    /// A one-request server that answers `answer` and then holds the connection open, as
+    /// chromedriver does despite `Connection: close`.
+    /// The server thread is left to end on its own: the test must not wait for it.
+    fn answering(answer: &'static [u8]) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            let (mut socket, _) = listener.accept().unwrap();
+            let mut request = [0u8; 1024];
+            let _ = socket.read(&mut request).unwrap();
+            socket.write_all(answer).unwrap();
+            std::thread::sleep(Duration::from_secs(2));
+        });
+        base
+    }
+
+    #[test]
+    fn an_answer_ends_at_its_content_length_even_on_an_open_connection() {
+        let base = answering(b"HTTP/1.1 200 OK\r\nContent-Length: 11\r\nX-One: 1\r\n\r\n{\"value\":1}");
+        let started = Instant::now();
+        let answer = http(&base, "GET", "/status", &[], b"").unwrap();
+        assert!(started.elapsed() < Duration::from_secs(1), "did not wait for the close");
+        assert_eq!(answer.status, 200);
+        assert_eq!(answer.header("x-one"), Some("1"));
+        assert_eq!(answer.json().unwrap(), json!({"value": 1}));
+    }
+
+    #[test]
+    fn a_chunked_answer_is_joined() {
+        let base = answering(
+            b"HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n{\"va\r\n7\r\nlue\":2}\r\n0\r\n\r\n",
+        );
+        let answer = http(&base, "GET", "/x", &[], b"").unwrap();
+        assert_eq!(answer.status, 404);
+        assert_eq!(answer.json().unwrap(), json!({"value": 2}));
+    }
+}
