@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::emulator_process::EmulatorProcess;
 use crate::util;
-use crate::webdriver::{Browser, http};
+use crate::webdriver::{Answer, Browser, http};
 
 const AUTH_KEY: &str = "29WfrNWdvkhmX6V";
 const WAIT: Duration = Duration::from_secs(10);
@@ -71,6 +71,17 @@ struct Api {
 
 impl Api {
     fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> Result<(u16, Value)> {
+        let answer = self.answer(method, path, token, body)?;
+        // The upload answers S3's XML; only JSON answers are read.
+        let is_json = answer
+            .header("content-type")
+            .is_some_and(|t| t.starts_with("application/json"));
+        let json = if is_json { answer.json()? } else { Value::Null };
+        Ok((answer.status, json))
+    }
+
+    /// A JSON call (`token` as `CB-Token`), answered whole, headers included.
+    fn answer(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> Result<Answer> {
         let body = body.map(|b| b.to_string()).unwrap_or_default();
         let mut headers = vec![("Content-Type", "application/json")];
         if let Some(token) = token {
@@ -79,17 +90,11 @@ impl Api {
         self.raw(method, path, &headers, body.as_bytes())
     }
 
-    fn raw(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Result<(u16, Value)> {
+    fn raw(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Result<Answer> {
         if !path.starts_with("/__emulator/") {
             self.sdk_requests.set(self.sdk_requests.get() + 1);
         }
-        let answer = http(&self.base, method, path, headers, body)?;
-        // The upload answers S3's XML; only JSON answers are read.
-        let is_json = answer
-            .header("content-type")
-            .is_some_and(|t| t.starts_with("application/json"));
-        let json = if is_json { answer.json()? } else { Value::Null };
-        Ok((answer.status, json))
+        http(&self.base, method, path, headers, body)
     }
 
     /// A call that must answer `status`; answers the body.
@@ -122,7 +127,7 @@ struct Seeded {
     app_token: String,
     ada_id: i64,
     ada_token: String,
-    /// `CB-Token-ExpirationDate` as the API told the client: `yyyy-MM-dd HH:mm:ss UTC`.
+    /// `CB-Token-ExpirationDate` of the last answer to ada's token: `yyyy-MM-dd HH:mm:ss UTC`.
     ada_expires: String,
     avatar_blob: i64,
 }
@@ -151,24 +156,7 @@ impl Seeded {
         }
         let body =
             json!({"application_id": 1, "auth_key": AUTH_KEY, "user": {"login": "ada_lovelace", "password": PASSWORD}});
-        api.sdk_requests.set(api.sdk_requests.get() + 1);
-        let answer = http(
-            &api.base,
-            "POST",
-            "/session",
-            &[("Content-Type", "application/json")],
-            body.to_string().as_bytes(),
-        )?;
-        ensure!(
-            answer.status == 201,
-            "ada's session: {}",
-            String::from_utf8_lossy(&answer.body)
-        );
-        let ada_expires = answer
-            .header("CB-Token-ExpirationDate")
-            .context("no CB-Token-ExpirationDate on a new session")?
-            .to_owned();
-        let session = answer.json()?;
+        let session = api.expect(201, "POST", "/session", None, Some(body))?;
         let ada_token = text(&session["session"]["token"])?;
         let ada_id = session["session"]["user_id"].as_i64().context("user_id")?;
         api.expect(
@@ -179,13 +167,18 @@ impl Seeded {
             Some(json!({"email": "grace@example.com"})),
         )?;
         let avatar_blob = upload_avatar(api, &ada_token)?;
-        api.expect(
-            200,
-            "PUT",
-            &format!("/users/{ada_id}"),
-            Some(&ada_token),
-            Some(json!({"user": {"blob_id": avatar_blob}})),
-        )?;
+        // The last request with ada's token: her session's expiry slid to what it answers.
+        let set_avatar = json!({"user": {"blob_id": avatar_blob}});
+        let answer = api.answer("PUT", &format!("/users/{ada_id}"), Some(&ada_token), Some(set_avatar))?;
+        ensure!(
+            answer.status == 200,
+            "setting ada's avatar: {}",
+            String::from_utf8_lossy(&answer.body)
+        );
+        let ada_expires = answer
+            .header("CB-Token-ExpirationDate")
+            .context("no CB-Token-ExpirationDate on an answer made with a session")?
+            .to_owned();
         Ok(Self {
             app_token,
             ada_id,
@@ -231,8 +224,8 @@ fn upload_avatar(api: &Api, token: &str) -> Result<i64> {
     form.extend(&png);
     form.extend(format!("\r\n--{boundary}--\r\n").bytes());
     let content_type = format!("multipart/form-data; boundary={boundary}");
-    let (status, _) = api.raw("POST", path, &[("Content-Type", &content_type)], &form)?;
-    ensure!(status == 201, "avatar upload answered {status}");
+    let upload = api.raw("POST", path, &[("Content-Type", &content_type)], &form)?;
+    ensure!(upload.status == 201, "avatar upload answered {}", upload.status);
     let complete = json!({"blob": {"size": png.len()}});
     api.expect(
         200,
@@ -449,12 +442,16 @@ impl Scenario<'_> {
         )?;
         let cells: Vec<String> =
             serde_json::from_value(row.clone()).with_context(|| format!("ada's session row: {row}"))?;
-        ensure!(cells[1] == format!("{}…", &token[..4]), "masked token: {cells:?}");
+        let [_, masked, _, _, expiry, state] = cells.as_slice() else {
+            bail!("ada's session row has not the six columns: {cells:?}");
+        };
+        let first_four: String = token.chars().take(4).collect();
+        ensure!(*masked == format!("{first_four}…"), "masked token: {cells:?}");
         ensure!(
-            cells[4].starts_with(&expires),
+            expiry.starts_with(&expires),
             "expiry {expires} as the API sent it: {cells:?}"
         );
-        ensure!(cells[5] == "live", "a fresh session is live: {cells:?}");
+        ensure!(state == "live", "a fresh session is live: {cells:?}");
         let leaked = self.browser.script(
             "return document.documentElement.outerHTML.includes(arguments[0]) || document.documentElement.outerHTML.includes(arguments[1])",
             json!([token, self.data.app_token]),
