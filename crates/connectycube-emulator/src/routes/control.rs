@@ -113,6 +113,7 @@ pub async fn config(State(app): State<App>) -> Reply {
     Reply::ok(&config_json(&app))
 }
 
+/// What `GET` and `PATCH /__emulator/config` answer.
 pub fn config_json(app: &App) -> Value {
     let c = &app.config;
     let mut settings = json!({
