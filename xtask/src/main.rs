@@ -1,12 +1,14 @@
 //! `cargo xtask <command>`: the one entry point for everything beyond `cargo build`.
 //!
-//! - `test`            formatting, clippy, every Rust test, the quickstart and examples, the Python/Kotlin/Swift
-//!   binding tests, then the official JS SDK run
-//!   against the emulator (what CI runs)
+//! - `test`            formatting, clippy, every Rust test, the quickstart and examples, the
+//!   Python/Kotlin/Swift binding tests, the official JS SDK against the emulator, the emulator's
+//!   web page in headless Chromium, the soak (what CI runs)
+//! - `examples`        only the Rust examples beside the quickstart
 //! - `emulator [ARGS]` build and run the emulator (arguments go to it)
 //! - `bindings`        generate the foreign-language bindings into `target/bindings/<lang>/`
 //! - `test-bindings`   each language's binding tests against the emulator
 //! - `js-compat`       only the JS SDK compatibility test
+//! - `emulator-ui`     the emulator's web page in headless Chromium, screenshots in `target/emulator-ui/`
 //! - `size`            the FFI library's size (release-size profile) against the budget
 //! - `soak`            minutes of mixed SDK load on the emulator: no failure, no memory growth
 //! - `bench-emulator`  the emulator's throughput/latency benchmark (release build)
@@ -19,6 +21,7 @@ mod bench;
 mod bench_drivers;
 mod bindings;
 mod emulator_process;
+mod emulator_ui;
 mod examples;
 mod js_compat;
 mod lang;
@@ -27,6 +30,7 @@ mod size;
 mod test_bindings;
 mod toolchain;
 mod util;
+mod webdriver;
 
 #[cfg(test)]
 #[path = "../tests/module_graph.rs"]
@@ -51,8 +55,9 @@ struct PassOn {
 
 #[derive(Subcommand)]
 enum Task {
-    /// fmt check, clippy -D warnings, cargo test --workspace, quickstart (also over TLS), examples, binding
-    /// tests, JS SDK compatibility over HTTP and HTTPS, soak (what CI runs)
+    /// fmt check, clippy -D warnings, cargo test --workspace, quickstart (also over TLS), examples,
+    /// binding tests, JS SDK compatibility over HTTP and HTTPS, the emulator page in Chromium, soak
+    /// (what CI runs)
     Test {
         /// Skip fmt and clippy.
         #[arg(long)]
@@ -76,6 +81,9 @@ enum Task {
     JsCompat,
     /// Run the SDK's examples beside the quickstart, each against an embedded emulator
     Examples,
+    /// The emulator's web page in headless Chromium (Debian's chromium, chromium-driver):
+    /// shows what the API made, its switches and clock change the API → target/emulator-ui/*.png
+    EmulatorUi,
     /// The FFI library's size under the mobile profile, per crate, against size-budget.toml
     Size,
     /// The SDK and the emulator under a mixed load with expiries and faults (default 300 s):
@@ -130,6 +138,7 @@ fn run(task: Task) -> Result<()> {
             js_compat::run(&util::workspace_root(), &emulator)
         }
         Task::Examples => examples::run(),
+        Task::EmulatorUi => emulator_ui::run(),
         Task::Size => size::run(),
         Task::Soak(PassOn { args }) => bench::soak(&args, false),
         Task::BenchEmulator(PassOn { args }) => bench::bench_emulator(&args),
@@ -157,6 +166,7 @@ fn test(lint: bool) -> Result<()> {
     util::step("JS SDK compatibility (npm connectycube 6.x against the emulator)");
     let emulator = util::build_emulator(false)?;
     js_compat::run(&util::workspace_root(), &emulator)?;
+    emulator_ui::test_step()?;
     util::step("soak: the SDK and the emulator under a mixed load (CONNECTYCUBE_SOAK_SECONDS, default 300)");
     bench::soak(&[], true)?;
     util::step("all tests passed");

@@ -28,6 +28,7 @@ mod server;
 mod signature;
 mod state;
 mod store;
+mod switches;
 mod timefmt;
 pub mod tls;
 mod users_input;

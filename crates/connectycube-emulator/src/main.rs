@@ -11,7 +11,7 @@ use connectycube_emulator::{CertOptions, Emulator, EmulatorConfig, TestPki, TlsI
 
 /// A local ConnectyCube REST server (sessions, users, avatar storage) for tests and
 /// offline development. Control API under /__emulator/ (reset, clock, outbox, faults,
-/// stats, identities, config).
+/// stats, identities, config, users, sessions, blobs); a web page at /__emulator/ui.
 #[derive(Parser)]
 #[command(name = "connectycube-emulator", version)]
 struct Args {
@@ -172,6 +172,7 @@ async fn run(config: EmulatorConfig, ca_file: Option<PathBuf>) -> std::process::
     if let Some(ca_file) = &ca_file {
         let _ = writeln!(stdout, "CA certificate: {}", ca_file.display());
     }
+    let _ = writeln!(stdout, "web page: {}/__emulator/ui", emulator.url());
     let _ = stdout.flush();
     drop(stdout);
     tracing::info!(config = ?emulator.config(), "ready");

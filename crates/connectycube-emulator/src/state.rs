@@ -12,11 +12,14 @@ use serde_json::Value;
 use crate::clock::Clock;
 use crate::config::EmulatorConfig;
 use crate::store::Store;
+use crate::switches::Switches;
 
 pub type App = Arc<AppState>;
 
 pub struct AppState {
     pub config: EmulatorConfig,
+    /// The admin-panel switches, which routes read instead of `config`'s start values.
+    pub switches: Switches,
     pub clock: Clock,
     /// `http(s)://HOST:PORT` as bound; used for upload URLs when a request has no `Host`.
     pub base_url: String,
@@ -54,6 +57,7 @@ impl ConnectionCounts {
 impl AppState {
     pub fn new(config: EmulatorConfig, base_url: String) -> Self {
         Self {
+            switches: Switches::new(&config),
             config,
             clock: Clock::default(),
             base_url,
@@ -76,12 +80,19 @@ impl AppState {
         store
     }
 
+    /// The store as it is, expired entries included: the inspection views show an expired
+    /// session as expired until the sweep removes it.
+    pub fn store_unswept(&self) -> MutexGuard<'_, Store> {
+        self.store.lock()
+    }
+
     pub fn reset(&self) {
         *self.store.lock() = Store::default();
         self.faults.lock().clear();
         self.stats.lock().clear();
         self.connections.reset();
         self.clock.reset();
+        self.switches.restore();
     }
 
     pub fn count_request(&self, route: String) {

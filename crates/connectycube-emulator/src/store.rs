@@ -579,3 +579,21 @@ impl Store {
         Some(blob)
     }
 }
+
+/// Read-only walks for the control API's inspection views (`routes/inspect.rs`).
+impl Store {
+    /// Every session, expired ones not yet swept included, in no particular order.
+    pub fn all_sessions(&self) -> impl Iterator<Item = &Session> {
+        self.sessions.values()
+    }
+
+    /// Every blob, uploaded or not, in no particular order.
+    pub fn all_blobs(&self) -> impl Iterator<Item = &Blob> {
+        self.blobs.values()
+    }
+
+    /// Any user by id, an expired guest included (its sessions may still be listed).
+    pub fn any_user(&self, id: i64) -> Option<&User> {
+        self.users.get(&id)
+    }
+}

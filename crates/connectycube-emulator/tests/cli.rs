@@ -28,10 +28,15 @@ fn first_line_names_the_bound_port_and_defaults_follow() {
         .expect(&first);
     let port: u16 = url.parse().expect("a port number");
     assert_ne!(port, 0);
-    let printed: Vec<String> = lines.by_ref().take(3).map(Result::unwrap).collect();
+    let printed: Vec<String> = lines.by_ref().take(4).map(Result::unwrap).collect();
     assert_eq!(
         printed,
-        ["app id: 77", "auth key: AK-x", "auth secret: SECRETsecret123"]
+        [
+            "app id: 77".to_owned(),
+            "auth key: AK-x".to_owned(),
+            "auth secret: SECRETsecret123".to_owned(),
+            format!("web page: http://127.0.0.1:{port}/__emulator/ui"),
+        ]
     );
 
     // It answers a client that follows the contract.

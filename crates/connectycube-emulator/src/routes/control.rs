@@ -107,17 +107,22 @@ pub async fn add_identity(State(app): State<App>, req: Req) -> Result<Reply, Api
     Ok(Reply::ok(&json!({ "registered": true })))
 }
 
-/// The app's settings, so tests started against an unknown emulator can sign requests.
+/// The app's settings, so tests started against an unknown emulator can sign requests;
+/// the switches as they are now (`PATCH` changes them).
 pub async fn config(State(app): State<App>) -> Reply {
+    Reply::ok(&config_json(&app))
+}
+
+/// What `GET` and `PATCH /__emulator/config` answer.
+pub fn config_json(app: &App) -> Value {
     let c = &app.config;
-    Reply::ok(&json!({
+    let mut settings = json!({
         "app_id": c.app_id,
         "auth_key": c.auth_key,
         "auth_secret": c.auth_secret,
-        "require_signature": c.require_signature,
-        "deny_session_without_user": c.deny_session_without_user,
-        "custom_identity_provider": c.custom_identity_provider,
-        "deny_users_v1_list": c.deny_users_v1_list,
-        "disable_password_reset": c.disable_password_reset,
-    }))
+    });
+    if let Some(settings) = settings.as_object_mut() {
+        settings.extend(app.switches.to_json());
+    }
+    settings
 }

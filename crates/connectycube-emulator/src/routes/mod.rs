@@ -3,8 +3,10 @@
 
 mod blobs;
 mod control;
+mod inspect;
 pub mod request;
 mod session;
+mod ui;
 mod users;
 
 use axum::Router;
@@ -69,11 +71,18 @@ pub fn router(app: App) -> Router {
         .route("/__emulator/outbox", get(control::outbox))
         .route(
             "/__emulator/faults",
-            post(control::add_fault).delete(control::clear_faults),
+            post(control::add_fault)
+                .delete(control::clear_faults)
+                .get(inspect::faults),
         )
         .route("/__emulator/stats", get(control::stats))
         .route("/__emulator/identities", post(control::add_identity))
-        .route("/__emulator/config", get(control::config))
+        .route("/__emulator/config", get(control::config).patch(inspect::patch_config))
+        .route("/__emulator/users", get(inspect::users))
+        .route("/__emulator/sessions", get(inspect::sessions))
+        .route("/__emulator/blobs", get(inspect::blobs))
+        .route("/__emulator/blobs/{id}/bytes", get(inspect::blob_bytes))
+        .route("/__emulator/ui", get(ui::page))
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(app.clone(), around_every_request))

@@ -15,6 +15,7 @@ use crate::reply::Reply;
 use crate::signature;
 use crate::state::{App, AppState};
 use crate::store::{GUEST_SESSION_TTL, Identity, PasswordHash, Store, User};
+use crate::switches::Switch;
 use crate::users_input::{validate_email, validate_login, validate_password};
 
 /// A signed request's timestamp must be this close to the server's clock.
@@ -130,7 +131,7 @@ fn check_application(app: &AppState, params: &Params) -> Result<(), ApiError> {
 /// (timestamp, nonce) is fresh and unused.
 fn check_signature(app: &AppState, store: &mut Store, params: &Params, now: OffsetDateTime) -> Result<(), ApiError> {
     let Some(signature) = params.text("signature") else {
-        return if app.config.require_signature {
+        return if app.switches.get(Switch::RequireSignature) {
             Err(ApiError::unexpected_signature())
         } else {
             Ok(())
@@ -193,7 +194,7 @@ fn sign_in(
             // Custom Identity Provider: the login carries the external token.
             if let Some(token) = &login {
                 let registered = store.identities.contains_key(&("custom".to_owned(), token.clone()));
-                if registered || app.config.custom_identity_provider {
+                if registered || app.switches.get(Switch::CustomIdentityProvider) {
                     if password.is_none() {
                         return Err(ApiError::invalid("password", "cannot be blank"));
                     }
@@ -218,7 +219,7 @@ fn sign_in(
             if unknown == UnknownLogin::Refuse {
                 return Err(ApiError::unauthorized());
             }
-            if app.config.deny_session_without_user {
+            if app.switches.get(Switch::DenySessionWithoutUser) {
                 return Err(ApiError::user_not_found());
             }
             let mut user = User::new(now);

@@ -13,6 +13,7 @@ use crate::reply::Reply;
 use crate::search::{V1Filter, V2Query, apply_v1_order};
 use crate::state::App;
 use crate::store::{Email, PasswordHash, Store, User, UserView};
+use crate::switches::Switch;
 use crate::timefmt::iso_seconds;
 use crate::users_input::{ProfileInput, user_object, validate_password};
 use serde::Serialize;
@@ -320,7 +321,7 @@ pub async fn list_v1(State(app): State<App>, req: Req) -> Result<Reply, ApiError
     let now = app.clock.now();
     let mut store = app.store(now);
     let caller = auth::caller(&mut store, &req.headers, now)?;
-    if app.config.deny_users_v1_list {
+    if app.switches.get(Switch::DenyUsersV1List) {
         return Err(ApiError::forbidden(format!(
             "Users retrieving forbidden in admin panel, application settings. Setup it here https://admin.connectycube.com/apps/{}/service/users/settings",
             app.config.app_id
@@ -413,7 +414,7 @@ pub async fn reset_password(State(app): State<App>, req: Req) -> Result<Reply, A
     let now = app.clock.now();
     let mut store = app.store(now);
     let caller = auth::caller(&mut store, &req.headers, now)?;
-    if app.config.disable_password_reset {
+    if app.switches.get(Switch::DisablePasswordReset) {
         return Err(ApiError::invalid("base", "Reset password by email is disabled"));
     }
     let email = required(&req.params, "email")?;
