@@ -393,18 +393,56 @@ async fn the_page_is_self_contained_and_apart_from_the_sdk_routes() {
     }
     assert_eq!(s.control("GET", "stats", None).await, before);
 
-    // A cross-origin page cannot send the PATCH that flips switches: the preflight does
-    // not allow the method.
-    let preflight = s
+    // A page from another origin can neither read the control API nor change it: its
+    // requests are refused (a form's POST needs no preflight, so refusing is what protects),
+    // and no answer of the control API carries CORS headers.
+    let started = s.control("GET", "config", None).await;
+    let users_total = s.control("GET", "users", None).await["total"].clone();
+    assert_eq!(users_total, 1);
+    for (method, path, body) in [
+        ("OPTIONS", "/__emulator/config", None),
+        ("GET", "/__emulator/config", None),
+        ("POST", "/__emulator/reset", None),
+        ("PATCH", "/__emulator/config", Some(r#"{"deny_users_v1_list": true}"#)),
+    ] {
+        let mut request = s
+            .http
+            .request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), s.url(path))
+            .header("origin", "https://elsewhere.example")
+            .header("access-control-request-method", "PATCH");
+        if let Some(body) = body {
+            request = request.header("content-type", "application/json").body(body);
+        }
+        let refused = s.send(request).await;
+        assert_eq!(refused.status, 403, "{method} {path}");
+        assert!(
+            refused.header("access-control-allow-origin").is_none(),
+            "{method} {path}"
+        );
+        assert!(
+            refused.header("access-control-allow-methods").is_none(),
+            "{method} {path}"
+        );
+    }
+    assert_eq!(s.control("GET", "config", None).await, started, "nothing changed");
+    assert_eq!(
+        s.control("GET", "users", None).await["total"],
+        users_total,
+        "nothing reset"
+    );
+    // The page's own origin is served, without CORS headers (it needs none).
+    let own = s
         .send(
             s.http
-                .request(reqwest::Method::OPTIONS, s.url("/__emulator/config"))
-                .header("origin", "https://elsewhere.example")
-                .header("access-control-request-method", "PATCH"),
+                .get(s.url("/__emulator/config"))
+                .header("origin", s.url("").trim_end_matches('/')),
         )
         .await;
-    let allowed = preflight.header("access-control-allow-methods").unwrap_or_default();
-    assert!(!allowed.contains("PATCH"), "{allowed}");
+    assert_eq!(own.status, 200);
+    assert!(own.header("access-control-allow-origin").is_none());
+    // The ConnectyCube routes keep theirs, for the JS SDK in a browser.
+    let sdk = s.get("/users/by_login?login=looker", &token).await.expect(200);
+    assert_eq!(sdk.header("access-control-allow-origin"), Some("*"));
 
     // Paths are not normalised: a dot segment does not lead from an SDK route into the
     // control views (sent raw, as an HTTP client library would tidy it up).

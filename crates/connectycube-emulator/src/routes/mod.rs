@@ -119,8 +119,15 @@ async fn around_every_request(
     request: Request,
     next: Next,
 ) -> Response {
+    let control = request.uri().path().starts_with(CONTROL_PREFIX);
     let mut response = if target_length(&request) > MAX_TARGET_BYTES {
         ApiError::base(StatusCode::URI_TOO_LONG, "Request-URI Too Large").into_response()
+    } else if control && from_another_origin(&request) {
+        ApiError::base(
+            StatusCode::FORBIDDEN,
+            "The control API answers only its own page and clients that send no Origin",
+        )
+        .into_response()
     } else if request.method() == Method::OPTIONS {
         cors_preflight()
     } else {
@@ -130,8 +137,29 @@ async fn around_every_request(
             None => next.run(request).await,
         }
     };
-    decorate(&app, &mut response);
+    decorate(&app, &mut response, !control);
     response
+}
+
+/// A browser sends `Origin` with every cross-origin request, including a form's POST that
+/// needs no preflight; the page served under `/__emulator/ui` sends its own. Curl, the
+/// SDKs and test clients send none. Without this, any web site open in the developer's
+/// browser could reset the emulator or flip its switches (the control API has no
+/// authentication).
+fn from_another_origin(request: &Request) -> bool {
+    let Some(origin) = request.headers().get(hyper::header::ORIGIN) else {
+        return false;
+    };
+    let own_host = request.headers().get(hyper::header::HOST);
+    let origin_host = origin
+        .to_str()
+        .ok()
+        .and_then(|o| o.split_once("://"))
+        .map(|(_, authority)| authority.trim_end_matches('/'));
+    match (origin_host, own_host.and_then(|h| h.to_str().ok())) {
+        (Some(origin_host), Some(own_host)) => !origin_host.eq_ignore_ascii_case(own_host),
+        _ => true,
+    }
 }
 
 /// What the middleware needs of a request, taken before any await (a body is not `Sync`).
@@ -208,7 +236,10 @@ fn cors_preflight() -> Response {
 
 /// Headers the real service sends (`rest-api.md` §1.2). `Date` follows the virtual clock,
 /// so clients that estimate their clock skew from it see the emulated time.
-fn decorate(app: &App, response: &mut Response) {
+/// CORS headers go on the ConnectyCube routes only (the JS SDK in a browser needs them);
+/// without them a page from elsewhere cannot read the control API's answers, which hold the
+/// auth secret and every user.
+fn decorate(app: &App, response: &mut Response, cors: bool) {
     let expiry = response.extensions().get::<SessionExpiry>().copied();
     let success = response.status().is_success();
     let headers = response.headers_mut();
@@ -220,11 +251,13 @@ fn decorate(app: &App, response: &mut Response) {
             headers.insert("cb-token-expirationdate", value);
         }
     }
-    headers.insert("access-control-allow-origin", HeaderValue::from_static("*"));
-    headers.insert(
-        "access-control-expose-headers",
-        HeaderValue::from_static("CB-Token-ExpirationDate, Date"),
-    );
+    if cors {
+        headers.insert("access-control-allow-origin", HeaderValue::from_static("*"));
+        headers.insert(
+            "access-control-expose-headers",
+            HeaderValue::from_static("CB-Token-ExpirationDate, Date"),
+        );
+    }
     headers.insert("connectycube-rest-api-version", HeaderValue::from_static("0.1.1"));
     // The rest of a too-large body is drained, then the connection closed; the client
     // must not send its next request on it.
