@@ -1,6 +1,7 @@
 //! What the emulated application looks like: credentials and app-level permissions, and
 //! how the server treats connections.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::tls::TlsIdentity;
@@ -42,6 +43,10 @@ pub struct EmulatorConfig {
     /// Connections served at once. Further ones are not accepted until one closes: they
     /// wait in the listen backlog (their TCP connect succeeds, no answer comes).
     pub max_connections: usize,
+    /// Keep users, sessions, blobs, the outbox and the clock offset in this directory
+    /// across restarts (created if missing); every write is on disk before it is
+    /// answered. `None` (the default) keeps everything in memory only.
+    pub data_dir: Option<PathBuf>,
 }
 
 impl EmulatorConfig {
@@ -70,6 +75,7 @@ impl Default for EmulatorConfig {
             header_read_timeout: Self::DEFAULT_HEADER_READ_TIMEOUT,
             idle_timeout: Self::DEFAULT_IDLE_TIMEOUT,
             max_connections: Self::DEFAULT_MAX_CONNECTIONS,
+            data_dir: None,
         }
     }
 }
@@ -92,6 +98,7 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("header_read_timeout", &self.header_read_timeout)
             .field("idle_timeout", &self.idle_timeout)
             .field("max_connections", &self.max_connections)
+            .field("data_dir", &self.data_dir)
             .finish()
     }
 }

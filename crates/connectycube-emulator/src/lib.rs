@@ -21,6 +21,7 @@ mod config;
 mod connection;
 mod error;
 mod params;
+mod persist;
 mod reply;
 mod routes;
 mod search;
@@ -33,6 +34,7 @@ pub mod tls;
 mod users_input;
 
 pub use config::EmulatorConfig;
+pub use persist::DataDirError;
 pub use server::Emulator;
 pub use tls::{CertOptions, TestPki, TlsError, TlsIdentity};
 
