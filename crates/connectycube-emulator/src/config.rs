@@ -50,11 +50,17 @@ pub struct EmulatorConfig {
 }
 
 impl EmulatorConfig {
+    /// The `application_id` of the reference vectors in `rest-api.md` §6.
     pub const DEFAULT_APP_ID: u64 = 1;
+    /// The `auth_key` of the reference vectors.
     pub const DEFAULT_AUTH_KEY: &'static str = "29WfrNWdvkhmX6V";
+    /// The auth secret the reference signatures were computed with.
     pub const DEFAULT_AUTH_SECRET: &'static str = "SECRETsecret123";
+    /// Default of [`EmulatorConfig::header_read_timeout`].
     pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+    /// Default of [`EmulatorConfig::idle_timeout`].
     pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+    /// Default of [`EmulatorConfig::max_connections`].
     pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 }
 

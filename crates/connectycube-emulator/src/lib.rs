@@ -15,6 +15,8 @@
 //! `search.rs` the query languages, `signature.rs` the session signature,
 //! `params.rs` how bodies and query strings are read.
 
+#![deny(missing_docs)]
+
 mod auth;
 mod clock;
 mod config;

@@ -74,10 +74,12 @@ impl Emulator {
         &self.url
     }
 
+    /// The address bound: with port 0 asked for, the port actually picked.
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
     }
 
+    /// The settings it was started with.
     pub fn config(&self) -> &EmulatorConfig {
         &self.state.config
     }
