@@ -182,7 +182,8 @@ fn read_state(dir: &Path, path: &Path, bytes: &[u8]) -> Result<Loaded, DataDirEr
                 "written by a newer emulator (format version {version}; this one reads version {VERSION})"
             )));
         }
-        other => return Err(corrupt(format!("unknown format version {other:?}"))),
+        Some(version) => return Err(corrupt(format!("unknown format version {version}"))),
+        None => return Err(corrupt("no format version".to_owned())),
     }
     let mut state: StateFile =
         serde_json::from_slice(bytes).map_err(|e| corrupt(format!("not a readable emulator state file ({e})")))?;
@@ -273,15 +274,16 @@ impl Persister {
     /// Writes a snapshot if anything changed since the last one; returns once it is on disk.
     pub fn save(&self, app: &AppState) -> std::io::Result<()> {
         let mut written = self.written.lock();
+        let clock_offset_ms = app.clock.offset_ms();
         let (mut snapshot, changes) = {
             let store = app.store(app.clock.now());
             // Read under the store's lock: every change counted is in the copy, and no other.
-            (store.snapshot(), app.changes.load(Ordering::Relaxed))
+            let changes = app.changes.load(Ordering::Relaxed);
+            if changes == written.changes && clock_offset_ms == written.clock_offset_ms {
+                return Ok(());
+            }
+            (store.snapshot(), changes)
         };
-        let clock_offset_ms = app.clock.offset_ms();
-        if changes == written.changes && clock_offset_ms == written.clock_offset_ms {
-            return Ok(());
-        }
         let mut blob_files = HashMap::new();
         let mut new_files = false;
         for blob in &mut snapshot.blobs {

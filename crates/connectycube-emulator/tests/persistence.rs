@@ -615,3 +615,81 @@ async fn the_state_file_is_private_to_its_owner() {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+/// `EmulatorConfig::data_dir` for the embedded emulator: what a read changed (a session's
+/// sliding expiry) is saved too, at the latest when the emulator shuts down.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_embedded_emulator_saves_what_reads_changed_when_it_shuts_down() {
+    use connectycube_emulator::{Emulator, EmulatorConfig};
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let dir = scratch_dir("embedded");
+    let config = || EmulatorConfig {
+        data_dir: Some(dir.clone()),
+        ..EmulatorConfig::default()
+    };
+    let http = reqwest::Client::new();
+    let call = |base: String, method: reqwest::Method, path: &str, token: Option<&str>, body: Option<Value>| {
+        let mut request = http.request(method, format!("{base}{path}"));
+        if let Some(token) = token {
+            request = request.header("CB-Token", token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    let clock = |secs: i64| Some(json!({ "advance_secs": secs }));
+
+    let emulator = Emulator::start(config()).await.unwrap();
+    let base = emulator.url().to_owned();
+    let body =
+        json!({"application_id": APP_ID, "auth_key": AUTH_KEY, "user": {"login": "alice", "password": "password1"}});
+    let session: Value = http
+        .post(format!("{base}/session"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = session["session"]["token"].as_str().unwrap();
+    // Ninety minutes on, a read extends the session to two hours from then.
+    assert_eq!(
+        call(
+            base.clone(),
+            reqwest::Method::POST,
+            "/__emulator/clock",
+            None,
+            clock(90 * 60)
+        )
+        .await,
+        200
+    );
+    assert_eq!(
+        call(base.clone(), reqwest::Method::GET, "/session", Some(token), None).await,
+        200
+    );
+    emulator.shutdown().await;
+
+    let emulator = Emulator::start(config()).await.unwrap();
+    let base = emulator.url().to_owned();
+    // An hour later the session lives: past its first expiry, within the extended one.
+    assert_eq!(
+        call(
+            base.clone(),
+            reqwest::Method::POST,
+            "/__emulator/clock",
+            None,
+            clock(60 * 60)
+        )
+        .await,
+        200
+    );
+    assert_eq!(
+        call(base.clone(), reqwest::Method::GET, "/session", Some(token), None).await,
+        200
+    );
+    emulator.shutdown().await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}
