@@ -13,7 +13,8 @@
 //!
 //! Where to look: `routes/` holds one file per API area, `store.rs` the state,
 //! `search.rs` the query languages, `signature.rs` the session signature,
-//! `params.rs` how bodies and query strings are read.
+//! `params.rs` how bodies and query strings are read, `persist.rs` and `store/snapshot.rs`
+//! what `--data-dir` keeps and how.
 
 #![deny(missing_docs)]
 

@@ -342,7 +342,16 @@ struct Acknowledged {
 
 /// Writes until the emulator is gone, recording each acknowledged one.
 async fn load(emulator: Arc<Running>, worker: usize, round: usize, acked: Arc<Mutex<Acknowledged>>) {
-    let (token, me) = emulator.session(&format!("worker-{round}-{worker}")).await;
+    let login = format!("worker-{round}-{worker}");
+    let body =
+        json!({"application_id": APP_ID, "auth_key": AUTH_KEY, "user": {"login": login, "password": "password1"}});
+    // On a slow machine the kill may come first.
+    let Ok(session) = emulator.call("POST", "/session", None, Some(body)).await else {
+        return;
+    };
+    let session = session.expect(201);
+    let token = session["session"]["token"].as_str().unwrap().to_owned();
+    let me = session["session"]["user_id"].as_i64().unwrap();
     {
         let mut acked = acked.lock().unwrap();
         acked.highest_user_id = acked.highest_user_id.max(me);
