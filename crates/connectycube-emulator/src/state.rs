@@ -32,10 +32,11 @@ pub struct AppState {
     pub persister: Option<Persister>,
 }
 
-/// The locked store; using it mutably counts a change (see [`AppState::changes`]).
+/// The locked store; with `--data-dir`, using it mutably counts a change (see
+/// [`AppState::changes`]). Without, nothing is counted: the in-memory path stays as it was.
 pub struct StoreGuard<'a> {
     store: MutexGuard<'a, Store>,
-    changes: &'a AtomicU64,
+    changes: Option<&'a AtomicU64>,
 }
 
 impl Deref for StoreGuard<'_> {
@@ -47,7 +48,9 @@ impl Deref for StoreGuard<'_> {
 
 impl DerefMut for StoreGuard<'_> {
     fn deref_mut(&mut self) -> &mut Store {
-        self.changes.fetch_add(1, Ordering::Relaxed);
+        if let Some(changes) = self.changes {
+            changes.fetch_add(1, Ordering::Relaxed);
+        }
         &mut self.store
     }
 }
@@ -109,7 +112,7 @@ impl AppState {
         store.sweep_if_due(now);
         StoreGuard {
             store,
-            changes: &self.changes,
+            changes: self.persister.is_some().then_some(&self.changes),
         }
     }
 

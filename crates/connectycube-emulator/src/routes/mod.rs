@@ -110,7 +110,8 @@ async fn around_every_request(
     request: Request,
     next: Next,
 ) -> Response {
-    let writes = crate::persist::request_writes(request.method(), matched.as_ref().map(MatchedPath::as_str));
+    let writes = app.persister.is_some()
+        && crate::persist::request_writes(request.method(), matched.as_ref().map(MatchedPath::as_str));
     let mut response = if target_length(&request) > MAX_TARGET_BYTES {
         ApiError::base(StatusCode::URI_TOO_LONG, "Request-URI Too Large").into_response()
     } else if request.method() == Method::OPTIONS {
@@ -122,7 +123,7 @@ async fn around_every_request(
             None => next.run(request).await,
         }
     };
-    if writes && app.persister.is_some() {
+    if writes {
         crate::persist::before_answering(&app, &mut response).await;
     }
     decorate(&app, &mut response);
