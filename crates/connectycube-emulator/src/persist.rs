@@ -125,19 +125,20 @@ pub struct Restored {
 /// Opens (creating it if needed) the data directory and reads the state it holds; an
 /// empty store when there is none yet.
 pub fn open(dir: &Path) -> Result<Restored, DataDirError> {
-    let blob_dir = dir.join(BLOB_DIR);
-    fs::create_dir_all(&blob_dir).map_err(|e| DataDirError::io(&blob_dir, "create the directory", &e))?;
-    // A temporary file is a snapshot that was never renamed into place: never acknowledged.
-    let temp = temp_path(&dir.join(STATE_FILE));
-    if temp.exists() {
-        fs::remove_file(&temp).map_err(|e| DataDirError::io(&temp, "remove an unfinished snapshot", &e))?;
-    }
+    // Read everything before touching anything: a directory that fails to load is left as it was.
     let state_path = dir.join(STATE_FILE);
     let (store, clock_offset_ms, blob_files) = match fs::read(&state_path) {
         Ok(bytes) => read_state(dir, &state_path, &bytes)?,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => (Store::default(), 0, HashMap::new()),
         Err(error) => return Err(DataDirError::io(&state_path, "read", &error)),
     };
+    let blob_dir = dir.join(BLOB_DIR);
+    fs::create_dir_all(&blob_dir).map_err(|e| DataDirError::io(&blob_dir, "create the directory", &e))?;
+    // A temporary file is a snapshot that was never renamed into place: never acknowledged.
+    let temp = temp_path(&state_path);
+    if temp.exists() {
+        fs::remove_file(&temp).map_err(|e| DataDirError::io(&temp, "remove an unfinished snapshot", &e))?;
+    }
     let keep: HashSet<&str> = blob_files.values().map(|(_, name)| name.as_str()).collect();
     remove_unnamed_blob_files(&blob_dir, &keep);
     Ok(Restored {
@@ -190,6 +191,13 @@ fn read_state(dir: &Path, path: &Path, bytes: &[u8]) -> Result<Loaded, DataDirEr
     let mut blob_files = HashMap::new();
     for blob in &mut state.store.blobs {
         let Some(name) = &blob.data_file else { continue };
+        // Only a name this emulator writes: never a path out of the directory.
+        if !is_blob_file_name(name) {
+            return Err(corrupt(format!(
+                "blob {} names a data file {name:?} this emulator never writes",
+                blob.id
+            )));
+        }
         let file = dir.join(BLOB_DIR).join(name);
         let data = fs::read(&file).map_err(|e| {
             DataDirError::new(
@@ -223,6 +231,11 @@ fn remove_unnamed_blob_files(blob_dir: &Path, keep: &HashSet<&str>) {
             let _ = fs::remove_file(entry.path());
         }
     }
+}
+
+/// A SHA-1 in lower-case hex: the only names blob files get.
+fn is_blob_file_name(name: &str) -> bool {
+    name.len() == 40 && name.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 fn sha1_hex(data: &[u8]) -> String {
