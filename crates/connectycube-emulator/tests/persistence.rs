@@ -26,7 +26,7 @@ fn virtual_now(clock: &Value) -> time::OffsetDateTime {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_restart_keeps_users_sessions_blobs_the_outbox_and_the_clock() {
+async fn a_restart_keeps_users_sessions_blobs_identities_the_outbox_and_the_clock() {
     let dir = scratch_dir("restart");
     let before = Running::start(&dir);
     let (alice_token, alice) = before.session("alice").await;
@@ -64,6 +64,23 @@ async fn a_restart_keeps_users_sessions_blobs_the_outbox_and_the_clock() {
         .await
         .unwrap()
         .expect(200);
+    // Identities registered through the control API: one used (its user linked), one not yet.
+    for (token, uid) in [("fb-used", "100"), ("fb-later", "200")] {
+        let identity = json!({"provider": "facebook", "token": token, "uid": uid});
+        before
+            .call("POST", "/__emulator/identities", None, Some(identity))
+            .await
+            .unwrap()
+            .expect(200);
+    }
+    let facebook = |token: &str| {
+        Some(json!({"application_id": APP_ID, "auth_key": AUTH_KEY, "provider": "facebook", "keys": {"token": token}}))
+    };
+    let fb_session = before
+        .call("POST", "/session", None, facebook("fb-used"))
+        .await
+        .unwrap();
+    let fb_user = fb_session.expect(201)["session"]["user_id"].as_i64().unwrap();
     let moved = before
         .call("POST", "/__emulator/clock", None, Some(json!({"advance_secs": 3600})))
         .await
@@ -91,7 +108,8 @@ async fn a_restart_keeps_users_sessions_blobs_the_outbox_and_the_clock() {
     assert_eq!(after.sign_in("bob", "wrong-password").await.status, 401);
     // The list and the search find what was written, the update and the deletion included.
     let users = after.all_users(&alice_token).await;
-    assert_eq!(users.keys().collect::<Vec<_>>(), ["alice", "bob"]);
+    let logins: Vec<&String> = users.keys().filter(|login| !login.is_empty()).collect();
+    assert_eq!(logins, ["alice", "bob"]);
     assert_eq!(users["alice"]["full_name"], "Alice Liddell");
     assert_eq!(users["alice"]["user_tags"], "reader,writer");
     let found = after
@@ -121,15 +139,25 @@ async fn a_restart_keeps_users_sessions_blobs_the_outbox_and_the_clock() {
         drift >= time::Duration::ZERO && drift < time::Duration::seconds(30),
         "{drift}"
     );
-    // New ids continue after the highest ever given: dave's 3 is not reused.
+    // New ids continue after the highest ever given: dave's 3 is not reused, nor the
+    // Facebook user's 4 (the highest when the emulator stopped).
+    assert_eq!(fb_user, 4);
     let carol = after
         .sign_up(json!({"login": "carol", "password": "password4"}))
         .await
         .unwrap()
         .expect(201);
-    assert_eq!(carol["user"]["id"], 4);
+    assert_eq!(carol["user"]["id"], 5);
     let (_, erin) = after.session("erin").await;
-    assert_eq!(erin, 5);
+    assert_eq!(erin, 6);
+    // The used identity signs in as its user again; the other is still registered.
+    let fb_again = after.call("POST", "/session", None, facebook("fb-used")).await.unwrap();
+    assert_eq!(fb_again.expect(201)["session"]["user_id"], fb_user);
+    let fb_later = after
+        .call("POST", "/session", None, facebook("fb-later"))
+        .await
+        .unwrap();
+    assert_eq!(fb_later.expect(201)["session"]["user"]["facebook_id"], "200");
     // The session expires as it would have: two hours after its last use.
     after
         .call(
