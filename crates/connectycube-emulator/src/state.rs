@@ -2,13 +2,13 @@
 //! the test-control state (fault rules, request counts).
 
 use std::collections::BTreeMap;
+use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use parking_lot::{Mutex, MutexGuard};
 use serde::Deserialize;
 use serde_json::Value;
-use std::ops::{Deref, DerefMut};
 
 use crate::clock::Clock;
 use crate::config::EmulatorConfig;

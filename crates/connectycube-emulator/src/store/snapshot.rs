@@ -399,10 +399,10 @@ mod tests {
         }
         let mut restored = Store::restore(snapshot).unwrap();
 
-        let user = restored.user_by_login("ALICE", now).unwrap();
-        assert_eq!(user.id, alice);
-        assert!(user.password.as_ref().unwrap().matches("secret-password"));
-        assert_eq!(user.tags, ["a", "b"]);
+        let found = restored.user_by_login("ALICE", now).unwrap();
+        assert_eq!(found.id, alice);
+        assert!(found.password.as_ref().unwrap().matches("secret-password"));
+        assert_eq!(found.tags, ["a", "b"]);
         assert_eq!(restored.user_by_email("a@x.io", now).unwrap().id, alice);
         assert_eq!(
             restored
@@ -414,11 +414,7 @@ mod tests {
         assert_eq!(restored.blob(blob).unwrap().data.as_deref(), Some(&b"PNG"[..]));
         assert!(!restored.claim_nonce(5, "n", now), "a used nonce stays used");
         // Bob's id 2 was used and deleted: the next user is 3, not 2.
-        assert_eq!(restored.insert_user(user_for_id_check(now)).unwrap(), 3);
-    }
-
-    fn user_for_id_check(now: OffsetDateTime) -> User {
-        user("carol", "c@x.io", now)
+        assert_eq!(restored.insert_user(user("carol", "c@x.io", now)).unwrap(), 3);
     }
 
     #[test]
