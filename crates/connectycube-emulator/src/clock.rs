@@ -74,6 +74,18 @@ impl Clock {
     pub fn reset(&self) {
         self.offset_ms.store(0, Ordering::Relaxed);
     }
+
+    /// The virtual time's distance from real time, as `--data-dir` keeps it.
+    pub fn offset_ms(&self) -> i64 {
+        self.offset_ms.load(Ordering::Relaxed)
+    }
+
+    /// A clock `offset_ms` from real time (a restored one).
+    pub fn with_offset_ms(offset_ms: i64) -> Self {
+        Self {
+            offset_ms: AtomicI64::new(offset_ms),
+        }
+    }
 }
 
 #[cfg(test)]

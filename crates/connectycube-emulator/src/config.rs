@@ -1,6 +1,7 @@
 //! What the emulated application looks like: credentials and app-level permissions, and
 //! how the server treats connections.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::tls::TlsIdentity;
@@ -42,14 +43,24 @@ pub struct EmulatorConfig {
     /// Connections served at once. Further ones are not accepted until one closes: they
     /// wait in the listen backlog (their TCP connect succeeds, no answer comes).
     pub max_connections: usize,
+    /// Keep users, sessions, blobs, the outbox and the clock offset in this directory
+    /// across restarts (created if missing); every write is on disk before it is
+    /// answered. `None` (the default) keeps everything in memory only.
+    pub data_dir: Option<PathBuf>,
 }
 
 impl EmulatorConfig {
+    /// The `application_id` of the reference vectors in `rest-api.md` §6.
     pub const DEFAULT_APP_ID: u64 = 1;
+    /// The `auth_key` of the reference vectors.
     pub const DEFAULT_AUTH_KEY: &'static str = "29WfrNWdvkhmX6V";
+    /// The auth secret the reference signatures were computed with.
     pub const DEFAULT_AUTH_SECRET: &'static str = "SECRETsecret123";
+    /// Default of [`EmulatorConfig::header_read_timeout`].
     pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+    /// Default of [`EmulatorConfig::idle_timeout`].
     pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+    /// Default of [`EmulatorConfig::max_connections`].
     pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 }
 
@@ -70,6 +81,7 @@ impl Default for EmulatorConfig {
             header_read_timeout: Self::DEFAULT_HEADER_READ_TIMEOUT,
             idle_timeout: Self::DEFAULT_IDLE_TIMEOUT,
             max_connections: Self::DEFAULT_MAX_CONNECTIONS,
+            data_dir: None,
         }
     }
 }
@@ -92,6 +104,7 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("header_read_timeout", &self.header_read_timeout)
             .field("idle_timeout", &self.idle_timeout)
             .field("max_connections", &self.max_connections)
+            .field("data_dir", &self.data_dir)
             .finish()
     }
 }

@@ -13,7 +13,10 @@
 //!
 //! Where to look: `routes/` holds one file per API area, `store.rs` the state,
 //! `search.rs` the query languages, `signature.rs` the session signature,
-//! `params.rs` how bodies and query strings are read.
+//! `params.rs` how bodies and query strings are read, `persist.rs` and `store/snapshot.rs`
+//! what `--data-dir` keeps and how.
+
+#![deny(missing_docs)]
 
 mod auth;
 mod clock;
@@ -21,6 +24,7 @@ mod config;
 mod connection;
 mod error;
 mod params;
+mod persist;
 mod reply;
 mod routes;
 mod search;
@@ -34,6 +38,7 @@ pub mod tls;
 mod users_input;
 
 pub use config::EmulatorConfig;
+pub use persist::DataDirError;
 pub use server::Emulator;
 pub use tls::{CertOptions, TestPki, TlsError, TlsIdentity};
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::Parser;
-use connectycube_emulator::{CertOptions, Emulator, EmulatorConfig, TestPki, TlsIdentity};
+use connectycube_emulator::{CertOptions, DataDirError, Emulator, EmulatorConfig, TestPki, TlsIdentity};
 
 /// A local ConnectyCube REST server (sessions, users, avatar storage) for tests and
 /// offline development. Control API under /__emulator/ (reset, clock, outbox, faults,
@@ -65,6 +65,10 @@ struct Args {
     /// missing. Clients trust DIR/ca.pem (curl --cacert, NODE_EXTRA_CA_CERTS).
     #[arg(long, value_name = "DIR")]
     generate_tls: Option<PathBuf>,
+    /// Keep users, sessions, blobs, the password-reset outbox and the clock offset in DIR
+    /// across restarts (created if missing); every write is on disk before it is answered.
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
     /// Log filter for stderr, e.g. "info" or "connectycube_emulator=debug".
     #[arg(long, default_value = "info", env = "CONNECTYCUBE_EMULATOR_LOG")]
     log: String,
@@ -98,6 +102,7 @@ fn main() -> std::process::ExitCode {
         header_read_timeout: Duration::from_secs(args.header_read_timeout_secs),
         idle_timeout: Duration::from_secs(args.idle_timeout_secs),
         max_connections: args.max_connections as usize,
+        data_dir: args.data_dir,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
@@ -156,10 +161,21 @@ async fn run(config: EmulatorConfig, ca_file: Option<PathBuf>) -> std::process::
     let emulator = match Emulator::start(config).await {
         Ok(emulator) => emulator,
         Err(error) => {
-            eprintln!("connectycube-emulator: cannot listen: {error}");
+            let data_dir = error.get_ref().is_some_and(|e| e.is::<DataDirError>());
+            let doing = if data_dir { "cannot start" } else { "cannot listen" };
+            eprintln!("connectycube-emulator: {doing}: {error}");
             return std::process::ExitCode::FAILURE;
         }
     };
+    if !is_loopback(&emulator.config().host) {
+        // On stderr: the first stdout line stays the address scripts read.
+        eprintln!(
+            "connectycube-emulator: warning: listening on {}, beyond this machine. The control API \
+             (/__emulator/...) has no authentication: anyone who can reach this port can read, \
+             change or reset all the emulator's data.",
+            emulator.config().host
+        );
+    }
     let stopped = stop_signal();
     let c = emulator.config();
     let mut stdout = std::io::stdout().lock();
@@ -180,6 +196,16 @@ async fn run(config: EmulatorConfig, ca_file: Option<PathBuf>) -> std::process::
     tracing::info!("stopping");
     emulator.shutdown().await;
     std::process::ExitCode::SUCCESS
+}
+
+/// Whether `host` is reachable from this machine only: `localhost`, 127.0.0.0/8 or ::1
+/// (also written as an IPv4-mapped address).
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.to_canonical().is_loopback())
 }
 
 /// Resolves on SIGTERM or Ctrl-C. The handlers are installed when this is called, not when
@@ -208,6 +234,36 @@ fn stop_signal() -> impl std::future::Future<Output = ()> {
     {
         async {
             let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback;
+
+    #[test]
+    fn only_loopback_hosts_are_quiet() {
+        for host in [
+            "127.0.0.1",
+            "127.8.9.10",
+            "::1",
+            "[::1]",
+            "localhost",
+            "LocalHost",
+            "::ffff:127.0.0.1",
+        ] {
+            assert!(is_loopback(host), "{host}");
+        }
+        for host in [
+            "0.0.0.0",
+            "::",
+            "192.168.1.20",
+            "10.0.0.1",
+            "example.com",
+            "localhost.example.com",
+        ] {
+            assert!(!is_loopback(host), "{host}");
         }
     }
 }

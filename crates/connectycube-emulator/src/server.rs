@@ -36,7 +36,9 @@ pub struct Emulator {
 impl Emulator {
     /// Binds `config.host:config.port` (port 0 picks a free one) and serves on the
     /// current tokio runtime: HTTPS when `config.tls` is set (an unusable identity is an
-    /// `InvalidInput` error), else HTTP.
+    /// `InvalidInput` error), else HTTP. With `config.data_dir`, first loads the state kept
+    /// there: a directory that cannot be used is an `InvalidData` error wrapping a
+    /// [`DataDirError`](crate::DataDirError) that names the file.
     pub async fn start(config: EmulatorConfig) -> std::io::Result<Self> {
         let tls = config
             .tls
@@ -44,11 +46,13 @@ impl Emulator {
             .map(crate::tls::acceptor)
             .transpose()
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        let restored = config.data_dir.as_deref().map(crate::persist::open).transpose()?;
         let listener = TcpListener::bind((config.host.as_str(), config.port)).await?;
         let addr = listener.local_addr()?;
         let scheme = if tls.is_some() { "https" } else { "http" };
         let url = format!("{scheme}://{addr}");
-        let state: App = Arc::new(AppState::new(config, url.clone()));
+        let state: App = Arc::new(AppState::new(config, url.clone(), restored));
+        crate::persist::spawn_flusher(&state);
         let shared = Arc::new(Shared {
             router: crate::routes::router(state.clone()),
             state: state.clone(),
@@ -70,10 +74,12 @@ impl Emulator {
         &self.url
     }
 
+    /// The address bound: with port 0 asked for, the port actually picked.
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
     }
 
+    /// The settings it was started with.
     pub fn config(&self) -> &EmulatorConfig {
         &self.state.config
     }
@@ -85,6 +91,9 @@ impl Emulator {
         }
         if let Some(task) = self.task.take() {
             let _ = task.await;
+        }
+        if let Err(error) = crate::persist::save(&self.state).await {
+            tracing::error!(%error, "cannot save the emulator's state to the data directory");
         }
     }
 }

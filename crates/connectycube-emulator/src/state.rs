@@ -2,6 +2,7 @@
 //! the test-control state (fault rules, request counts).
 
 use std::collections::BTreeMap;
+use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -11,6 +12,7 @@ use serde_json::Value;
 
 use crate::clock::Clock;
 use crate::config::EmulatorConfig;
+use crate::persist::{Persister, Restored};
 use crate::store::Store;
 use crate::switches::Switches;
 
@@ -27,6 +29,33 @@ pub struct AppState {
     pub faults: Mutex<Vec<FaultRule>>,
     pub stats: Mutex<BTreeMap<String, u64>>,
     pub connections: ConnectionCounts,
+    /// Counts every mutable use of the store, so `--data-dir` knows whether to save.
+    pub changes: AtomicU64,
+    /// Present with `--data-dir`.
+    pub persister: Option<Persister>,
+}
+
+/// The locked store; with `--data-dir`, using it mutably counts a change (see
+/// [`AppState::changes`]). Without, nothing is counted: the in-memory path stays as it was.
+pub struct StoreGuard<'a> {
+    store: MutexGuard<'a, Store>,
+    changes: Option<&'a AtomicU64>,
+}
+
+impl Deref for StoreGuard<'_> {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        &self.store
+    }
+}
+
+impl DerefMut for StoreGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Store {
+        if let Some(changes) = self.changes {
+            changes.fetch_add(1, Ordering::Relaxed);
+        }
+        &mut self.store
+    }
 }
 
 /// Connection-level counts of `GET /__emulator/stats`.
@@ -55,13 +84,20 @@ impl ConnectionCounts {
 }
 
 impl AppState {
-    pub fn new(config: EmulatorConfig, base_url: String) -> Self {
+    /// A fresh state, or the one a data directory held.
+    pub fn new(config: EmulatorConfig, base_url: String, restored: Option<Restored>) -> Self {
+        let (store, clock, persister) = match restored {
+            Some(r) => (r.store, Clock::with_offset_ms(r.clock_offset_ms), Some(r.persister)),
+            None => (Store::default(), Clock::default(), None),
+        };
         Self {
             switches: Switches::new(&config),
             config,
-            clock: Clock::default(),
+            clock,
             base_url,
-            store: Mutex::new(Store::default()),
+            store: Mutex::new(store),
+            changes: AtomicU64::new(0),
+            persister,
             faults: Mutex::new(Vec::new()),
             stats: Mutex::new(BTreeMap::new()),
             connections: ConnectionCounts::default(),
@@ -74,10 +110,14 @@ impl AppState {
     }
 
     /// The store, swept of whatever has expired by `now`.
-    pub fn store(&self, now: time::OffsetDateTime) -> MutexGuard<'_, Store> {
+    pub fn store(&self, now: time::OffsetDateTime) -> StoreGuard<'_> {
         let mut store = self.store.lock();
+        // Not counted as a change: what a sweep drops has expired, and is dropped again on load.
         store.sweep_if_due(now);
-        store
+        StoreGuard {
+            store,
+            changes: self.persister.is_some().then_some(&self.changes),
+        }
     }
 
     /// The store as it is, expired entries included: the inspection views show an expired
@@ -87,7 +127,7 @@ impl AppState {
     }
 
     pub fn reset(&self) {
-        *self.store.lock() = Store::default();
+        *self.store(self.clock.now()) = Store::default();
         self.faults.lock().clear();
         self.stats.lock().clear();
         self.connections.reset();

@@ -5,6 +5,7 @@
 //! microseconds, which keeps concurrent writers consistent (a login is unique, a
 //! session belongs to one user) without a second ordering to reason about.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use bytes::Bytes;
@@ -15,6 +16,9 @@ use time::{Duration, OffsetDateTime};
 
 use crate::error::ApiError;
 use crate::timefmt::{iso_millis, iso_seconds};
+
+// The store as `--data-dir` writes it and reads it back.
+pub mod snapshot;
 
 pub const SESSION_TTL: Duration = Duration::hours(2);
 pub const GUEST_SESSION_TTL: Duration = Duration::days(1);
@@ -259,7 +263,7 @@ impl Blob {
 }
 
 /// An external identity registered through `POST /__emulator/identities`.
-#[derive(Clone, Debug, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Deserialize, Serialize)]
 pub struct Identity {
     pub provider: String,
     pub token: String,
@@ -277,7 +281,7 @@ pub struct Identity {
 pub struct Email {
     pub to: String,
     pub at: String,
-    pub subject: &'static str,
+    pub subject: Cow<'static, str>,
     pub user_id: i64,
 }
 

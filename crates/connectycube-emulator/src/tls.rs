@@ -26,7 +26,9 @@ use tokio_rustls::TlsAcceptor;
 /// What a server presents: its certificate chain (leaf first) and private key, both PEM.
 #[derive(Clone)]
 pub struct TlsIdentity {
+    /// The server certificate, then any intermediates, as PEM.
     pub cert_chain_pem: String,
+    /// The server certificate's private key, as PEM (PKCS#8, PKCS#1 or SEC1).
     pub private_key_pem: String,
 }
 
@@ -71,7 +73,9 @@ impl std::error::Error for TlsError {}
 pub struct CertOptions {
     /// Names and addresses the certificate is valid for (IP addresses become IP SANs).
     pub hosts: Vec<String>,
+    /// Start of the certificate's validity.
     pub not_before: OffsetDateTime,
+    /// End of the certificate's validity (in the past for an expired-certificate test).
     pub not_after: OffsetDateTime,
 }
 
@@ -92,7 +96,9 @@ impl Default for CertOptions {
 /// nothing else can ever be signed by it.
 #[derive(Clone, Debug)]
 pub struct TestPki {
+    /// The CA certificate clients trust, as PEM.
     pub ca_cert_pem: String,
+    /// The server certificate the CA signed, with its key: what the emulator presents.
     pub server: TlsIdentity,
 }
 

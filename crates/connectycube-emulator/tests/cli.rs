@@ -83,6 +83,7 @@ fn help_documents_every_flag() {
         "--header-read-timeout-secs",
         "--idle-timeout-secs",
         "--max-connections",
+        "--data-dir",
         "--log",
     ] {
         assert!(help.contains(flag), "{flag} missing from --help:\n{help}");
@@ -244,4 +245,46 @@ fn generate_tls_writes_the_files_once_and_reuses_them() {
     stop(child);
     assert_ne!(std::fs::read_to_string(dir.join("ca.pem")).unwrap(), ca);
     std::fs::remove_dir_all(dir.parent().unwrap()).unwrap();
+}
+
+/// Runs the binary on `--host host` until its first stdout line, then stops it; that line
+/// and everything it wrote on stderr.
+fn first_line_and_stderr(host: &str) -> (String, String) {
+    let mut child = Command::new(BIN)
+        .args(["--port", "0", "--host", host])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    stop(child);
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut text).unwrap();
+    (first, text)
+}
+
+#[test]
+fn a_host_beyond_loopback_warns_that_the_control_api_has_no_authentication() {
+    let (first, stderr) = first_line_and_stderr("0.0.0.0");
+    // The first stdout line is still the address, for scripts.
+    assert!(
+        first.starts_with("connectycube-emulator listening on http://0.0.0.0:"),
+        "{first}"
+    );
+    assert!(
+        stderr.contains("warning: listening on 0.0.0.0, beyond this machine. The control API (/__emulator/...) has no authentication: anyone who can reach this port can read, change or reset all the emulator's data."),
+        "{stderr}"
+    );
+    for host in ["127.0.0.1", "localhost"] {
+        let (first, stderr) = first_line_and_stderr(host);
+        assert!(
+            first.starts_with("connectycube-emulator listening on http://127.0.0.1:"),
+            "{first}"
+        );
+        assert!(!stderr.contains("warning"), "{host}: {stderr}");
+    }
 }

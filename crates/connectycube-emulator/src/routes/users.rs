@@ -423,7 +423,7 @@ pub async fn reset_password(State(app): State<App>, req: Req) -> Result<Reply, A
         let message = Email {
             to: user.email.clone().unwrap_or_default(),
             at: iso_seconds(now),
-            subject: "Password reset instructions",
+            subject: "Password reset instructions".into(),
             user_id: user.id,
         };
         store.outbox.push(message);
