@@ -263,7 +263,7 @@ impl Blob {
 }
 
 /// An external identity registered through `POST /__emulator/identities`.
-#[derive(Clone, Debug, serde::Deserialize, Serialize)]
+#[derive(Clone, serde::Deserialize, Serialize)]
 pub struct Identity {
     pub provider: String,
     pub token: String,
@@ -274,6 +274,22 @@ pub struct Identity {
     pub project_id: Option<String>,
     /// Twitter also sends a secret; when registered, it must match.
     pub secret: Option<String>,
+}
+
+/// The provider's token and the Twitter secret are credentials: never printed.
+impl std::fmt::Debug for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Identity")
+            .field("provider", &self.provider)
+            .field("token", &"<redacted>")
+            .field("uid", &self.uid)
+            .field("full_name", &self.full_name)
+            .field("phone", &self.phone)
+            .field("email", &self.email)
+            .field("project_id", &self.project_id)
+            .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 /// A password-reset email "sent" by the emulator.
@@ -599,5 +615,29 @@ impl Store {
     /// Any user by id, an expired guest included (its sessions may still be listed).
     pub fn any_user(&self, id: i64) -> Option<&User> {
         self.users.get(&id)
+    }
+}
+
+#[cfg(test)]
+mod debug_tests {
+    use super::Identity;
+
+    #[test]
+    fn an_identity_prints_without_its_token_or_secret() {
+        let identity = Identity {
+            provider: "twitter".into(),
+            token: "canary-token".into(),
+            uid: "300400".into(),
+            full_name: None,
+            phone: None,
+            email: None,
+            project_id: None,
+            secret: Some("canary-secret".into()),
+        };
+        assert_eq!(
+            format!("{identity:?}"),
+            "Identity { provider: \"twitter\", token: \"<redacted>\", uid: \"300400\", full_name: None, \
+             phone: None, email: None, project_id: None, secret: Some(\"<redacted>\") }"
+        );
     }
 }
