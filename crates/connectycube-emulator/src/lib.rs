@@ -27,6 +27,7 @@ mod params;
 mod persist;
 mod reply;
 mod routes;
+mod saving;
 mod search;
 mod server;
 mod signature;

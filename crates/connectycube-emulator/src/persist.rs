@@ -9,8 +9,8 @@
 //! named by their SHA-1 and written the same way *before* the snapshot that names them;
 //! files no snapshot names are removed after the next snapshot and at load.
 //!
-//! Every write request (any POST, PUT or DELETE, and `GET /users/password/reset`) is
-//! saved before its answer is sent: acknowledged means durable. A failed save turns the
+//! When to save is `saving.rs`'s: every write request (any POST, PUT or DELETE, and
+//! `GET /users/password/reset`) is saved before its answer is sent: acknowledged means durable. A failed save turns the
 //! answer into a 500. Snapshots are serialized by one lock, taken before the state is
 //! read, so they reach the disk in the order of the changes they hold; a request whose
 //! change an earlier snapshot already covered writes nothing (concurrent writers share
@@ -25,16 +25,12 @@ use std::collections::{HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
-use std::sync::{Arc, Weak};
-use std::time::Duration;
 
 use bytes::Bytes;
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 use sha1::{Digest, Sha1};
 
-use crate::state::{App, AppState};
 use crate::store::Store;
 use crate::store::snapshot::StoreSnapshot;
 
@@ -45,8 +41,6 @@ const VERSION: u32 = 1;
 const STATE_FILE: &str = "state.json";
 const TEMP_SUFFIX: &str = ".tmp";
 const BLOB_DIR: &str = "blobs";
-/// How soon a change made by a read (a session's sliding expiry) reaches the disk.
-const FLUSH_EVERY: Duration = Duration::from_secs(1);
 
 /// A data directory that cannot be used: what was tried, on which file, and why. The
 /// emulator refuses to start on it and leaves the files as they are.
@@ -284,18 +278,14 @@ fn sync_dir(dir: &Path) -> std::io::Result<()> {
 }
 
 impl Persister {
-    /// Writes a snapshot if anything changed since the last one; returns once it is on disk.
-    pub fn save(&self, app: &AppState) -> std::io::Result<()> {
+    /// Writes a snapshot unless the last one covers the state; returns once it is on disk.
+    /// `read` runs under the lock that orders snapshots, is given what the last snapshot
+    /// covered (change count, clock offset), and returns the state to write with its own
+    /// change count and clock offset, or `None` when nothing changed.
+    pub fn save_with(&self, read: impl FnOnce(u64, i64) -> Option<(StoreSnapshot, u64, i64)>) -> std::io::Result<()> {
         let mut written = self.written.lock();
-        let clock_offset_ms = app.clock.offset_ms();
-        let (mut snapshot, changes) = {
-            let store = app.store(app.clock.now());
-            // Read under the store's lock: every change counted is in the copy, and no other.
-            let changes = app.changes.load(Ordering::Relaxed);
-            if changes == written.changes && clock_offset_ms == written.clock_offset_ms {
-                return Ok(());
-            }
-            (store.snapshot(), changes)
+        let Some((mut snapshot, changes, clock_offset_ms)) = read(written.changes, written.clock_offset_ms) else {
+            return Ok(());
         };
         let mut blob_files = HashMap::new();
         let mut new_files = false;
@@ -341,58 +331,4 @@ impl Persister {
         };
         Ok(())
     }
-}
-
-/// Saves the state on a blocking thread (fsync must not stall the async workers).
-pub async fn save(app: &App) -> std::io::Result<()> {
-    if app.persister.is_none() {
-        return Ok(());
-    }
-    let app = app.clone();
-    tokio::task::spawn_blocking(move || match &app.persister {
-        Some(persister) => persister.save(&app),
-        None => Ok(()),
-    })
-    .await
-    .map_err(std::io::Error::other)?
-}
-
-/// Whether a request's success must be on disk before it is answered: every method that
-/// writes, and the one GET that does (a password reset fills the outbox).
-pub fn request_writes(method: &hyper::Method, route: Option<&str>) -> bool {
-    !matches!(
-        *method,
-        hyper::Method::GET | hyper::Method::HEAD | hyper::Method::OPTIONS
-    ) || route == Some("/users/password/reset")
-}
-
-/// Saves before a write's answer goes out; a failed save answers 500 instead, as the
-/// change is not durable.
-pub async fn before_answering(app: &App, response: &mut axum::response::Response) {
-    if let Err(error) = save(app).await {
-        tracing::error!(%error, "cannot save the emulator's state to the data directory");
-        *response = axum::response::IntoResponse::into_response(crate::error::ApiError::base(
-            hyper::StatusCode::INTERNAL_SERVER_ERROR,
-            format!("The emulator could not save its state: {error}"),
-        ));
-    }
-}
-
-/// Saves what reads changed, once a second, for as long as the emulator lives.
-pub fn spawn_flusher(app: &App) {
-    if app.persister.is_none() {
-        return;
-    }
-    let app: Weak<AppState> = Arc::downgrade(app);
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(FLUSH_EVERY);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            let Some(app) = app.upgrade() else { break };
-            if let Err(error) = save(&app).await {
-                tracing::error!(%error, "cannot save the emulator's state to the data directory");
-            }
-        }
-    });
 }

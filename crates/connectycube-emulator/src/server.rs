@@ -52,7 +52,7 @@ impl Emulator {
         let scheme = if tls.is_some() { "https" } else { "http" };
         let url = format!("{scheme}://{addr}");
         let state: App = Arc::new(AppState::new(config, url.clone(), restored));
-        crate::persist::spawn_flusher(&state);
+        crate::saving::spawn_flusher(&state);
         let shared = Arc::new(Shared {
             router: crate::routes::router(state.clone()),
             state: state.clone(),
@@ -92,7 +92,7 @@ impl Emulator {
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
-        if let Err(error) = crate::persist::save(&self.state).await {
+        if let Err(error) = crate::saving::save(&self.state).await {
             tracing::error!(%error, "cannot save the emulator's state to the data directory");
         }
     }

@@ -121,7 +121,7 @@ async fn around_every_request(
 ) -> Response {
     let control = request.uri().path().starts_with(CONTROL_PREFIX);
     let writes = app.persister.is_some()
-        && crate::persist::request_writes(request.method(), matched.as_ref().map(MatchedPath::as_str));
+        && crate::saving::request_writes(request.method(), matched.as_ref().map(MatchedPath::as_str));
     let mut response = if target_length(&request) > MAX_TARGET_BYTES {
         ApiError::base(StatusCode::URI_TOO_LONG, "Request-URI Too Large").into_response()
     } else if control && from_another_origin(&request) {
@@ -140,7 +140,7 @@ async fn around_every_request(
         }
     };
     if writes {
-        crate::persist::before_answering(&app, &mut response).await;
+        crate::saving::before_answering(&app, &mut response).await;
     }
     decorate(&app, &mut response, !control);
     response
