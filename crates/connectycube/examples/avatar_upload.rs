@@ -109,11 +109,7 @@ async fn main() -> ExitCode {
                 generated.clone()
             }
         };
-        let emulator = Playground::start().await?;
-        println!("emulator    {}", emulator.url());
-        let result = run(&emulator, image).await;
-        emulator.shutdown().await;
-        result
+        Playground::run_example(async |emulator| run(emulator, image).await).await
     }
     .await;
     let _ = std::fs::remove_file(&generated);

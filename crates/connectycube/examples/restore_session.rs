@@ -200,14 +200,7 @@ async fn run(emulator: &Playground, saved_at: &Path) -> Result<(), BoxError> {
 #[tokio::main]
 async fn main() -> ExitCode {
     let saved_at = std::env::temp_dir().join(format!("connectycube-session-{}.json", std::process::id()));
-    let result = async {
-        let emulator = Playground::start().await?;
-        println!("emulator    {}", emulator.url());
-        let result = run(&emulator, &saved_at).await;
-        emulator.shutdown().await;
-        result
-    }
-    .await;
+    let result = Playground::run_example(async |emulator| run(emulator, &saved_at).await).await;
     // Whatever happened, the example leaves no token behind.
     let _ = std::fs::remove_file(&saved_at);
     common::exit_code("restore_session", result)

@@ -89,13 +89,6 @@ async fn run(emulator: &Playground) -> Result<(), BoxError> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let result = async {
-        let emulator = Playground::start().await?;
-        println!("emulator    {}", emulator.url());
-        let result = run(&emulator).await;
-        emulator.shutdown().await;
-        result
-    }
-    .await;
+    let result = Playground::run_example(run).await;
     common::exit_code("search_users", result)
 }

@@ -98,6 +98,15 @@ impl Playground {
     pub async fn shutdown(self) {
         self.emulator.shutdown().await;
     }
+
+    /// Starts an emulator, runs `example` against it, and stops it whatever the outcome.
+    pub async fn run_example(example: impl AsyncFnOnce(&Playground) -> Result<(), BoxError>) -> Result<(), BoxError> {
+        let emulator = Playground::start().await?;
+        println!("emulator    {}", emulator.url());
+        let result = example(&emulator).await;
+        emulator.shutdown().await;
+        result
+    }
 }
 
 /// Fails with `message` when `condition` is false: what makes each example a test.
