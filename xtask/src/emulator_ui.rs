@@ -98,6 +98,18 @@ impl Api {
     }
 
     /// A call that must answer `status`; answers the body.
+    /// A new application session's token.
+    fn app_session(&self) -> Result<String> {
+        let app = self.expect(
+            201,
+            "POST",
+            "/session",
+            None,
+            Some(json!({"application_id": 1, "auth_key": AUTH_KEY})),
+        )?;
+        text(&app["session"]["token"])
+    }
+
     fn expect(&self, status: u16, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> Result<Value> {
         let (got, json) = self.call(method, path, token, body)?;
         ensure!(got == status, "{method} {path}: expected {status}, got {got}: {json}");
@@ -142,14 +154,7 @@ const USERS: &[(&str, &str, &str)] = &[
 
 impl Seeded {
     fn create(api: &Api) -> Result<Self> {
-        let app = api.expect(
-            201,
-            "POST",
-            "/session",
-            None,
-            Some(json!({"application_id": 1, "auth_key": AUTH_KEY})),
-        )?;
-        let app_token = text(&app["session"]["token"])?;
+        let app_token = api.app_session()?;
         for (login, email, full_name) in USERS {
             let user = json!({"user": {"login": login, "email": email, "full_name": full_name, "password": PASSWORD}});
             api.expect(201, "POST", "/users", Some(&app_token), Some(user))?;
@@ -562,14 +567,7 @@ impl Scenario<'_> {
         self.api
             .expect(401, "GET", "/session", Some(&self.data.ada_token), None)?;
 
-        let app = self.api.expect(
-            201,
-            "POST",
-            "/session",
-            None,
-            Some(json!({"application_id": 1, "auth_key": AUTH_KEY})),
-        )?;
-        let token = text(&app["session"]["token"])?;
+        let token = self.api.app_session()?;
         let lookup = "/users/by_login?login=grace_hopper";
         self.api.expect(503, "GET", lookup, Some(&token), None)?;
         self.api.expect(200, "GET", lookup, Some(&token), None)?;
