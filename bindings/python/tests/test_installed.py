@@ -2,6 +2,7 @@
 with its generated module, native library and `py.typed`, at the Cargo workspace's version;
 and the README's quickstart (examples/quickstart.py) run as a user runs it."""
 
+import asyncio
 import importlib
 import importlib.metadata
 import os
@@ -59,7 +60,9 @@ class QuickstartTests(EmulatorTestCase):
         self.assertIn("```python\n" + self.EXAMPLE.read_text(encoding="utf-8") + "```\n", readme)
 
     async def test_the_example_signs_up_signs_in_and_reads_the_user(self):
-        run = subprocess.run(
+        # In a thread: the test's event loop stays free while the example runs in its own process.
+        run = await asyncio.to_thread(
+            subprocess.run,
             [sys.executable, str(self.EXAMPLE)],
             env={**os.environ, "CONNECTYCUBE_API_ENDPOINT": api_endpoint()},
             cwd=str(self.EXAMPLE.parent),
