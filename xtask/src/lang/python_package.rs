@@ -68,6 +68,8 @@ fn pip(interpreter: &Path) -> Command {
         .args(["-m", "pip"])
         .env("PIP_DISABLE_PIP_VERSION_CHECK", "1")
         .env("PYTHONDONTWRITEBYTECODE", "1");
+    // As `util::cargo_command` does: maturin's cargo then reuses what xtask's built.
+    util::without_cargo_run_env(&mut command);
     if let Some(scripts) = interpreter.parent() {
         let path = std::env::var_os("PATH").unwrap_or_default();
         let paths = std::iter::once(scripts.to_path_buf()).chain(std::env::split_paths(&path));
