@@ -110,7 +110,7 @@ fn build_requirements(pyproject: &str) -> Vec<String> {
             continue;
         }
         if let Some(list) = list.strip_prefix('=') {
-            // Between each pair of quotes: a requirement may hold commas (`maturin>=1.5,<2`).
+            // Between each pair of quotes: a requirement may hold commas (`maturin>=1.10,<2`).
             return list.split('"').skip(1).step_by(2).map(str::to_owned).collect();
         }
     }
@@ -123,8 +123,8 @@ mod tests {
 
     #[test]
     fn requirements_of_the_build_system_table_only() {
-        let pyproject = "[project]\nrequires = [\"no\"]\n\n[build-system]\n# the backend\nrequires = [\"maturin>=1.5,<2\", \"tomli\"]\nbuild-backend = \"maturin\"\n";
-        assert_eq!(build_requirements(pyproject), ["maturin>=1.5,<2", "tomli"]);
+        let pyproject = "[project]\nrequires = [\"no\"]\n\n[build-system]\n# the backend\nrequires = [\"maturin>=1.10,<2\", \"tomli\"]\nbuild-backend = \"maturin\"\n";
+        assert_eq!(build_requirements(pyproject), ["maturin>=1.10,<2", "tomli"]);
         assert!(build_requirements("[project]\nname = \"x\"\n").is_empty());
     }
 
