@@ -7,6 +7,7 @@ import importlib
 import importlib.metadata
 import os
 import re
+import site
 import subprocess
 import sys
 import sysconfig
@@ -32,6 +33,7 @@ def cargo_workspace_version() -> str:
 class InstalledPackageTests(unittest.TestCase):
     def test_imported_from_site_packages_not_from_the_source_folder(self):
         site_packages = {Path(sysconfig.get_paths()[key]).resolve() for key in ("purelib", "platlib")}
+        site_packages.add(Path(site.getusersitepackages()).resolve())  # `pip install --user`
         self.assertIn(PACKAGE.parent, site_packages)
         self.assertNotEqual(PACKAGE, BINDINGS / "connectycube")
 
