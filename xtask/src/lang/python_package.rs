@@ -128,6 +128,34 @@ mod tests {
         assert!(build_requirements("[project]\nname = \"x\"\n").is_empty());
     }
 
+    /// maturin generates the Python module without uniffi.toml (it reads only a uniffi.toml in
+    /// the crate's own folder), so the wheel would silently differ from what `cargo xtask
+    /// bindings` generates if this section said anything but maturin's defaults: the library
+    /// named after the crate's `[lib]`.
+    #[test]
+    fn uniffi_toml_python_section_is_what_maturin_does_anyway() {
+        let root = crate::util::workspace_root();
+        let config = std::fs::read_to_string(root.join("uniffi.toml")).unwrap_or_default();
+        let section: Vec<&str> = config
+            .lines()
+            .skip_while(|line| line.trim() != "[crates.connectycube_ffi.bindings.python]")
+            .skip(1)
+            .take_while(|line| !line.trim_start().starts_with('['))
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .collect();
+        assert_eq!(section, ["cdylib_name = \"connectycube_ffi\""]);
+        assert!(
+            !root.join("crates/connectycube-ffi/uniffi.toml").exists(),
+            "maturin passes a crate-folder uniffi.toml to uniffi-bindgen: the premise above no longer holds"
+        );
+        let manifest = std::fs::read_to_string(root.join("crates/connectycube-ffi/Cargo.toml")).unwrap_or_default();
+        assert!(
+            manifest.contains("\nname = \"connectycube_ffi\"\n"),
+            "the FFI crate's [lib] name changed"
+        );
+    }
+
     #[test]
     fn the_package_names_its_backend() {
         let path = crate::util::workspace_root().join("bindings/python/pyproject.toml");
