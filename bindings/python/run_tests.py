@@ -5,8 +5,9 @@
 The TLS tests (`tests/test_tls.py`) also need an emulator serving HTTPS: its URL, CA file and
 key pin in `CONNECTYCUBE_TLS_API_ENDPOINT`, `CONNECTYCUBE_TLS_CA_CERT`, `CONNECTYCUBE_TLS_PIN`.
 
-The package directory must hold the generated `connectycube_ffi.py` and its native
-library (`cargo xtask test-bindings --lang python` arranges both). The summary line also
+The tests import the INSTALLED `connectycube` (`pip install ./bindings/python` in the
+environment running this script; `cargo xtask test-bindings --lang python` does it in a
+venv under target/), never the source folder beside this file. The summary line also
 goes to the file named by `CONNECTYCUBE_TEST_SUMMARY`, if set. The exit status is 0 only
 when at least one test ran and none failed.
 """
@@ -25,7 +26,9 @@ def main() -> int:
     parser.add_argument("-q", "--quiet", action="store_true", help="one character per test")
     args = parser.parse_args()
 
-    sys.path.insert(0, HERE)
+    # Python puts this script's folder first on sys.path, where the source package (without
+    # its generated module and native library) would shadow the installed one.
+    sys.path[:] = [entry for entry in sys.path if os.path.abspath(entry or os.curdir) != HERE]
     loader = unittest.TestLoader()
     if args.patterns:
         loader.testNamePatterns = [f"*{p}*" for p in args.patterns]

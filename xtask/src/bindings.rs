@@ -55,11 +55,11 @@ pub fn generate_into(library: &Path, lang: &str, out: PathBuf) -> Result<PathBuf
         out.to_string_lossy().into_owned(),
         config.to_string_lossy().into_owned(),
     );
+    // Without `-p`, as maturin runs it (`pip install ./bindings/python`): one build of the
+    // binary, with the workspace's features, serves both.
     util::cargo(&[
         "run",
         "--quiet",
-        "-p",
-        "xtask",
         "--bin",
         "uniffi-bindgen",
         "--",

@@ -42,7 +42,27 @@ pub fn cargo_command(args: &[&str]) -> Command {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut command = Command::new(cargo);
     command.args(args).current_dir(workspace_root());
+    without_cargo_run_env(&mut command);
     command
+}
+
+/// Removes from `command`'s environment what `cargo run` set for xtask (its CARGO_PKG_*,
+/// CARGO_MANIFEST_*…). ring's build script reruns when CARGO_PKG_NAME or CARGO_MANIFEST_DIR
+/// change, so a cargo started with xtask's values and the `cargo xtask` that built xtask
+/// (without them) would each rebuild ring and everything over it, on every run.
+pub fn without_cargo_run_env(command: &mut Command) {
+    for (name, _) in std::env::vars_os() {
+        let name_text = name.to_string_lossy();
+        let set_by_cargo_run = name_text.starts_with("CARGO_PKG_")
+            || name_text.starts_with("CARGO_MANIFEST_")
+            || matches!(
+                name_text.as_ref(),
+                "CARGO_CRATE_NAME" | "CARGO_BIN_NAME" | "CARGO_PRIMARY_PACKAGE"
+            );
+        if set_by_cargo_run {
+            command.env_remove(&name);
+        }
+    }
 }
 
 pub fn run(command: &mut Command) -> Result<()> {

@@ -61,9 +61,9 @@ try:
     )
 except ImportError as error:  # pragma: no cover - a packaging mistake, not a runtime path
     raise ImportError(
-        "connectycube: the generated module connectycube_ffi.py or its native library is missing "
-        "from the package directory; build them with `cargo xtask bindings --lang python` and copy "
-        "target/bindings/python/* into connectycube/"
+        "connectycube: the generated module connectycube_ffi or its native library is missing; "
+        "this is the source folder, not an installed package: `pip install ./bindings/python` "
+        "builds and installs both"
     ) from error
 
 from . import logs

@@ -4,6 +4,7 @@
 
 pub mod kotlin;
 pub mod python;
+mod python_package;
 pub mod swift;
 pub mod tls;
 

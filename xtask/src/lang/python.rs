@@ -1,15 +1,18 @@
-//! The python binding tests: `bindings/python` (the `connectycube` package and its
-//! unittest suite) is copied into `target/bindings-build/python/connectycube-python/`,
-//! the generated `connectycube_ffi.py` and the FFI library go into the package directory
-//! (the generated module loads the library from its own directory), and `run_tests.py`
-//! runs every test against the emulator. Python needs nothing installed beyond itself.
+//! The python binding tests: `bindings/python` is installed with `pip install` into a venv
+//! under `target/bindings-build/python/` (see [`python_package`]), and `run_tests.py` runs
+//! every test with the venv's interpreter against the emulator, importing the installed
+//! package. Python needs nothing beyond itself and its `venv` module; pip fetches the build
+//! backend from PyPI once.
+//!
+//! [`copy_tree`] and [`copy`] serve the bench and footprint drivers, which put a release
+//! library and its generated module beside a copy of the package instead.
 
 use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-use super::BindingsContext;
+use super::{BindingsContext, python_package};
 use crate::util;
 
 /// The interpreter; `PYTHON` overrides it.
@@ -23,30 +26,36 @@ const MINIMUM: (u32, u32) = (3, 9);
 pub fn test(context: &BindingsContext) -> Result<()> {
     let python = python();
     let version = check_python(&python)?;
-    util::step(&format!("python {version}: unittest against the emulator"));
+    util::step(&format!(
+        "python {version}: pip install ./bindings/python into a venv, unittest on the installed package"
+    ));
 
     let source = context.workspace.join("bindings").join("python");
-    let root = context.build_dir.join("connectycube-python");
-    if root.exists() {
-        std::fs::remove_dir_all(&root).with_context(|| format!("cannot empty {}", root.display()))?;
-    }
-    copy_tree(&source, &root)?;
-    let package = root.join("connectycube");
-    copy(&context.generated.join("connectycube_ffi.py"), &package)?;
-    copy(&context.library, &package)?;
+    let venv = context.build_dir.join("venv");
+    let started = std::time::Instant::now();
+    let backend = python_package::install(&python, &source, &venv)?;
+    eprintln!(
+        "python: pip install ./bindings/python ({backend}, dev profile) took {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 
-    let summary = root.join("summary.txt");
-    let status = Command::new(&python)
-        .arg("run_tests.py")
-        .current_dir(&root)
+    let summary = context.build_dir.join("summary.txt");
+    if summary.exists() {
+        std::fs::remove_file(&summary).with_context(|| format!("cannot remove {}", summary.display()))?;
+    }
+    // Run from the build dir, where no `connectycube` folder is: run_tests.py keeps its own
+    // folder (the source package) off sys.path, so the tests import the installed package.
+    let status = Command::new(python_package::venv_python(&venv))
+        .arg(source.join("run_tests.py"))
+        .current_dir(&context.build_dir)
         .env("CONNECTYCUBE_API_ENDPOINT", &context.emulator_url)
         .envs(context.tls.env())
         .env("CONNECTYCUBE_TEST_SUMMARY", &summary)
-        .env("PYTHONPATH", &root)
+        .env_remove("PYTHONPATH")
         .env("PYTHONDONTWRITEBYTECODE", "1")
         .env("PYTHONUNBUFFERED", "1")
         .status()
-        .with_context(|| format!("cannot start {python}"))?;
+        .with_context(|| format!("cannot start the venv's python in {}", venv.display()))?;
 
     let line = std::fs::read_to_string(&summary)
         .with_context(|| format!("the python tests wrote no summary ({status}); see the output above"))?;
