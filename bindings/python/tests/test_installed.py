@@ -57,9 +57,11 @@ class InstalledPackageTests(unittest.TestCase):
 class QuickstartTests(EmulatorTestCase):
     EXAMPLE = BINDINGS / "examples" / "quickstart.py"
 
-    def test_the_readme_shows_the_example_verbatim(self):
-        readme = (BINDINGS / "README.md").read_text(encoding="utf-8")
-        self.assertIn("```python\n" + self.EXAMPLE.read_text(encoding="utf-8") + "```\n", readme)
+    def test_the_readmes_show_the_example_verbatim(self):
+        example = "```python\n" + self.EXAMPLE.read_text(encoding="utf-8") + "```\n"
+        for readme in (BINDINGS / "README.md", REPOSITORY / "README.md"):
+            with self.subTest(readme=str(readme)):
+                self.assertIn(example, readme.read_text(encoding="utf-8"))
 
     async def test_the_example_signs_up_signs_in_and_reads_the_user(self):
         # In a thread: the test's event loop stays free while the example runs in its own process.
