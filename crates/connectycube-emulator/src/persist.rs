@@ -41,6 +41,9 @@ const VERSION: u32 = 1;
 const STATE_FILE: &str = "state.json";
 const TEMP_SUFFIX: &str = ".tmp";
 const BLOB_DIR: &str = "blobs";
+/// Locked for as long as an emulator uses the directory (the OS drops the lock when the
+/// process ends, `kill -9` included, so it never goes stale).
+const LOCK_FILE: &str = "lock";
 
 /// A data directory that cannot be used: what was tried, on which file, and why. The
 /// emulator refuses to start on it and leaves the files as they are.
@@ -97,6 +100,9 @@ struct StateFile {
 pub struct Persister {
     dir: PathBuf,
     written: Mutex<Written>,
+    /// Held, never read: two emulators saving to one directory would each overwrite the
+    /// other's acknowledged writes.
+    _lock: File,
 }
 
 /// What the last durable snapshot covered. Its lock is the one that orders snapshots.
@@ -119,6 +125,7 @@ pub struct Restored {
 /// Opens (creating it if needed) the data directory and reads the state it holds; an
 /// empty store when there is none yet.
 pub fn open(dir: &Path) -> Result<Restored, DataDirError> {
+    let lock = lock(dir)?;
     // Read everything before touching anything: a directory that fails to load is left as it was.
     let state_path = dir.join(STATE_FILE);
     let (store, clock_offset_ms, blob_files) = match fs::read(&state_path) {
@@ -137,6 +144,7 @@ pub fn open(dir: &Path) -> Result<Restored, DataDirError> {
     remove_unnamed_blob_files(&blob_dir, &keep);
     Ok(Restored {
         persister: Persister {
+            _lock: lock,
             dir: dir.to_owned(),
             written: Mutex::new(Written {
                 // The restored state is what the file holds: nothing to write until it changes.
@@ -148,6 +156,26 @@ pub fn open(dir: &Path) -> Result<Restored, DataDirError> {
         store,
         clock_offset_ms,
     })
+}
+
+/// Takes the directory for this emulator alone, creating it if needed.
+fn lock(dir: &Path) -> Result<File, DataDirError> {
+    fs::create_dir_all(dir).map_err(|e| DataDirError::io(dir, "create the directory", &e))?;
+    let path = dir.join(LOCK_FILE);
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| DataDirError::io(&path, "open", &e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(fs::TryLockError::WouldBlock) => Err(DataDirError::new(
+            dir,
+            "another emulator is using this directory; stop it or give this one another --data-dir",
+        )),
+        Err(fs::TryLockError::Error(e)) => Err(DataDirError::io(&path, "lock", &e)),
+    }
 }
 
 type Loaded = (Store, i64, HashMap<i64, (Bytes, String)>);

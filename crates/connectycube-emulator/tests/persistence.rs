@@ -342,6 +342,28 @@ fn refused_start(dir: &Path) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_emulator_on_the_same_directory_is_refused_until_the_first_is_gone() {
+    let dir = scratch_dir("lock");
+    let first = Running::start(&dir);
+    let (token, _) = first.session("alice").await;
+
+    let stderr = refused_start(&dir);
+    assert!(stderr.contains("another emulator is using this directory"), "{stderr}");
+    assert!(stderr.contains(dir.to_str().unwrap()), "names the directory: {stderr}");
+    // The first one is unaffected and keeps saving.
+    let (_, bob) = first.session("bob").await;
+    first.kill();
+
+    // `kill -9` leaves no stale lock: the next start takes the directory and has both users.
+    let second = Running::start(&dir);
+    let users = second.all_users(&token).await;
+    assert!(users.contains_key("alice") && users.contains_key("bob"), "{users:?}");
+    assert_eq!(users["bob"]["id"], bob);
+    second.stop();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreadable_state_file_stops_the_start_naming_it_and_is_left_as_it_was() {
     let dir = scratch_dir("corrupt");
     let emulator = Running::start(&dir);

@@ -251,10 +251,10 @@ fn decorate(app: &App, response: &mut Response, cors: bool) {
     if let Ok(date) = HeaderValue::try_from(http_date(app.clock.now())) {
         headers.insert(hyper::header::DATE, date);
     }
-    if let (true, Some(SessionExpiry(at))) = (success, expiry) {
-        if let Ok(value) = HeaderValue::try_from(expiration_header(at)) {
-            headers.insert("cb-token-expirationdate", value);
-        }
+    if let (true, Some(SessionExpiry(at))) = (success, expiry)
+        && let Ok(value) = HeaderValue::try_from(expiration_header(at))
+    {
+        headers.insert("cb-token-expirationdate", value);
     }
     if cors {
         headers.insert("access-control-allow-origin", HeaderValue::from_static("*"));
