@@ -11,7 +11,11 @@ use serde_json::{Value, json};
 
 use crate::emulator_process::EmulatorProcess;
 use crate::util;
-use crate::webdriver::{Answer, Browser, http};
+use connectycube_models::UploadForm;
+use connectycube_transport::{HttpResponse, RequestBody};
+
+use crate::plain_http::{FilePart, MultipartBody, PlainHttp, body_json};
+use crate::webdriver::Browser;
 
 const AUTH_KEY: &str = "29WfrNWdvkhmX6V";
 const WAIT: Duration = Duration::from_secs(10);
@@ -38,6 +42,7 @@ pub fn run() -> Result<()> {
     let emulator = EmulatorProcess::start(&binary, &[])?;
     let api = Api {
         base: emulator.url.clone(),
+        http: PlainHttp::new()?,
         sdk_requests: std::cell::Cell::new(0),
     };
     let data = Seeded::create(&api)?;
@@ -66,6 +71,7 @@ pub fn run() -> Result<()> {
 /// under `/__emulator/`) must not count.
 struct Api {
     base: String,
+    http: PlainHttp,
     sdk_requests: std::cell::Cell<u64>,
 }
 
@@ -76,28 +82,27 @@ impl Api {
         let is_json = answer
             .header("content-type")
             .is_some_and(|t| t.starts_with("application/json"));
-        let json = if is_json { answer.json()? } else { Value::Null };
-        Ok((answer.status, json))
+        let json = if is_json { body_json(&answer)? } else { Value::Null };
+        Ok((answer.status.as_u16(), json))
     }
 
     /// A JSON call (`token` as `CB-Token`), answered whole, headers included.
-    fn answer(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> Result<Answer> {
-        let body = body.map(|b| b.to_string()).unwrap_or_default();
-        let mut headers = vec![("Content-Type", "application/json")];
-        if let Some(token) = token {
-            headers.push(("CB-Token", token));
-        }
-        self.raw(method, path, &headers, body.as_bytes())
+    fn answer(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> Result<HttpResponse> {
+        let body = body.map_or(RequestBody::Empty, |b| RequestBody::Json(b.to_string().into()));
+        let headers: &[(&str, &str)] = match token {
+            Some(token) => &[("CB-Token", token)],
+            None => &[],
+        };
+        self.raw(method, path, headers, body)
     }
 
-    fn raw(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Result<Answer> {
+    fn raw(&self, method: &str, path: &str, headers: &[(&str, &str)], body: RequestBody) -> Result<HttpResponse> {
         if !path.starts_with("/__emulator/") {
             self.sdk_requests.set(self.sdk_requests.get() + 1);
         }
-        http(&self.base, method, path, headers, body)
+        self.http.send(method, &format!("{}{path}", self.base), headers, body)
     }
 
-    /// A call that must answer `status`; answers the body.
     /// A new application session's token.
     fn app_session(&self) -> Result<String> {
         let app = self.expect(
@@ -110,6 +115,7 @@ impl Api {
         text(&app["session"]["token"])
     }
 
+    /// A call that must answer `status`; answers the body.
     fn expect(&self, status: u16, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> Result<Value> {
         let (got, json) = self.call(method, path, token, body)?;
         ensure!(got == status, "{method} {path}: expected {status}, got {got}: {json}");
@@ -209,29 +215,25 @@ fn upload_avatar(api: &Api, token: &str) -> Result<i64> {
     let blob = api.expect(201, "POST", "/blobs", Some(token), Some(body))?;
     let id = blob["blob"]["id"].as_i64().context("blob id")?;
     let params = text(&blob["blob"]["blob_object_access"]["params"])?;
-    let (url, query) = params.split_once('?').context("upload params without a query")?;
-    let path = url
+    let form = UploadForm::parse(&params).map_err(|e| anyhow::anyhow!("upload params: {e}"))?;
+    let path = form
+        .url
         .strip_prefix(&api.base)
-        .with_context(|| format!("upload address {url} is not on the emulator"))?;
-    let boundary = "emulator-ui-test-boundary";
-    let mut form = Vec::new();
-    for pair in query.split('&') {
-        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let value = percent_decode(value);
-        form.extend(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
-        );
-    }
-    form.extend(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"ada.png\"\r\nContent-Type: image/png\r\n\r\n")
-            .bytes(),
-    );
-    form.extend(&png);
-    form.extend(format!("\r\n--{boundary}--\r\n").bytes());
-    let content_type = format!("multipart/form-data; boundary={boundary}");
-    let upload = api.raw("POST", path, &[("Content-Type", &content_type)], &form)?;
+        .with_context(|| format!("upload address {} is not on the emulator", form.url))?;
+    let size = png.len();
+    let body = RequestBody::Multipart(MultipartBody {
+        fields: form.fields.clone(),
+        file: FilePart {
+            field_name: "file".to_owned(),
+            file_name: "ada.png".to_owned(),
+            content_type: "image/png".to_owned(),
+            data: png.into(),
+            progress: None,
+        },
+    });
+    let upload = api.raw("POST", path, &[], body)?;
     ensure!(upload.status == 201, "avatar upload answered {}", upload.status);
-    let complete = json!({"blob": {"size": png.len()}});
+    let complete = json!({"blob": {"size": size}});
     api.expect(
         200,
         "PUT",
@@ -240,30 +242,6 @@ fn upload_avatar(api: &Api, token: &str) -> Result<i64> {
         Some(complete),
     )?;
     Ok(id)
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
-        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (b'+', _) => {
-                out.push(b' ');
-                i += 1;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A 48×48 RGB gradient as a PNG (stored, uncompressed deflate): a real image the browser
@@ -603,11 +581,5 @@ mod tests {
         // The CRC of IEND (no data) is a known constant.
         assert!(png.ends_with(&[0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xAE, 0x42, 0x60, 0x82]));
         assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
-    }
-
-    #[test]
-    fn upload_fields_are_percent_decoded() {
-        assert_eq!(percent_decode("a%2Fb+c%3D"), "a/b c=");
-        assert_eq!(percent_decode("100%"), "100%");
     }
 }

@@ -26,6 +26,7 @@ mod examples;
 mod js_compat;
 mod lang;
 mod packaging;
+mod plain_http;
 mod size;
 mod test_bindings;
 mod toolchain;

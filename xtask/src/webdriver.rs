@@ -1,10 +1,8 @@
 //! Just enough of a browser driver for the emulator page's test: Debian's `chromedriver`
-//! run as a child, spoken to in W3C WebDriver (HTTP and JSON) over a plain std
-//! `TcpStream`, driving a headless Chromium. No crate for either: a dozen commands are
-//! all the test needs.
+//! run as a child, spoken to in W3C WebDriver (HTTP and JSON), driving a headless
+//! Chromium. No crate for it: a dozen commands are all the test needs.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -13,137 +11,16 @@ use anyhow::{Context, Result, bail};
 use base64::Engine;
 use serde_json::{Value, json};
 
+use crate::plain_http::{PlainHttp, body_json};
+
 /// What to install when a browser part is missing (Debian's names).
 pub const APT_PACKAGES: &str = "apt-get install -y chromium chromium-driver";
 const CHROMIUM_CANDIDATES: &[&str] = &["/usr/bin/chromium", "/usr/bin/chromium-browser"];
 /// The W3C key of an element reference.
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
-const IO_TIMEOUT: Duration = Duration::from_secs(30);
 const DRIVER_READY_TIMEOUT: Duration = Duration::from_secs(20);
 /// The browser window, fixed so screenshots are comparable from run to run.
 pub const WINDOW: (u32, u32) = (1280, 900);
-
-/// An answer to a plain HTTP/1.1 request.
-pub struct Answer {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl Answer {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
-    }
-
-    pub fn json(&self) -> Result<Value> {
-        serde_json::from_slice(&self.body)
-            .with_context(|| format!("not JSON ({}): {}", self.status, String::from_utf8_lossy(&self.body)))
-    }
-}
-
-/// One HTTP/1.1 request on a new connection (`Connection: close`), to `http://HOST:PORT`.
-pub fn http(base: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Result<Answer> {
-    let address = base
-        .strip_prefix("http://")
-        .with_context(|| format!("not a plain http address: {base}"))?;
-    let mut stream = TcpStream::connect(address).with_context(|| format!("cannot connect to {address}"))?;
-    stream.set_read_timeout(Some(IO_TIMEOUT))?;
-    stream.set_write_timeout(Some(IO_TIMEOUT))?;
-    let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (name, value) in headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes())?;
-    stream.write_all(body)?;
-    let raw = read_answer(&mut stream).with_context(|| format!("reading the answer to {method} {path}"))?;
-    parse_answer(&raw).with_context(|| format!("the answer to {method} {path}"))
-}
-
-/// Reads one answer: its head, then as many body bytes as `Content-Length` says (a server
-/// may keep the connection open despite `Connection: close`), or to the end of a chunked
-/// body, or to the end of the stream.
-fn read_answer(stream: &mut TcpStream) -> Result<Vec<u8>> {
-    let mut raw = Vec::new();
-    let mut buffer = [0u8; 16 * 1024];
-    let mut expected_len: Option<usize> = None;
-    let mut chunked = false;
-    loop {
-        if let Some(head_end) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
-            if expected_len.is_none() && !chunked {
-                let head = String::from_utf8_lossy(&raw[..head_end]).to_ascii_lowercase();
-                for line in head.split("\r\n") {
-                    if let Some(length) = line.strip_prefix("content-length:") {
-                        expected_len = length.trim().parse::<usize>().ok().map(|n| head_end + 4 + n);
-                    }
-                    chunked |= line.starts_with("transfer-encoding:") && line.contains("chunked");
-                }
-            }
-            if expected_len.is_some_and(|total| raw.len() >= total) || (chunked && raw.ends_with(b"0\r\n\r\n")) {
-                return Ok(raw);
-            }
-        }
-        let read = stream.read(&mut buffer)?;
-        if read == 0 {
-            return Ok(raw);
-        }
-        raw.extend_from_slice(&buffer[..read]);
-    }
-}
-
-fn parse_answer(raw: &[u8]) -> Result<Answer> {
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .context("no end of the response head")?;
-    let head = String::from_utf8_lossy(&raw[..split]);
-    let mut lines = head.split("\r\n");
-    let status_line = lines.next().unwrap_or_default();
-    let status: u16 = status_line
-        .split(' ')
-        .nth(1)
-        .and_then(|code| code.parse().ok())
-        .with_context(|| format!("bad status line {status_line:?}"))?;
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|line| line.split_once(':'))
-        .map(|(name, value)| (name.trim().to_owned(), value.trim().to_owned()))
-        .collect();
-    let mut answer = Answer {
-        status,
-        headers,
-        body: raw[split + 4..].to_vec(),
-    };
-    if answer
-        .header("transfer-encoding")
-        .is_some_and(|v| v.eq_ignore_ascii_case("chunked"))
-    {
-        answer.body = dechunk(&answer.body)?;
-    }
-    Ok(answer)
-}
-
-fn dechunk(mut data: &[u8]) -> Result<Vec<u8>> {
-    let mut body = Vec::new();
-    loop {
-        let line_end = data.windows(2).position(|w| w == b"\r\n").context("truncated chunk")?;
-        let size_text = String::from_utf8_lossy(&data[..line_end]);
-        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)
-            .with_context(|| format!("bad chunk size {size_text:?}"))?;
-        data = &data[line_end + 2..];
-        if size == 0 {
-            return Ok(body);
-        }
-        let chunk = data.get(..size).context("truncated chunk")?;
-        body.extend_from_slice(chunk);
-        data = data.get(size + 2..).context("truncated chunk")?;
-    }
-}
 
 fn find_on_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
@@ -159,6 +36,7 @@ fn free_port() -> Result<u16> {
 /// A headless Chromium under chromedriver; both end on drop.
 pub struct Browser {
     driver: Child,
+    http: PlainHttp,
     base: String,
     session: String,
 }
@@ -186,6 +64,7 @@ impl Browser {
             .with_context(|| format!("cannot start {}", chromedriver.display()))?;
         let mut browser = Self {
             driver,
+            http: PlainHttp::new()?,
             base: format!("http://127.0.0.1:{port}"),
             session: String::new(),
         };
@@ -212,13 +91,10 @@ impl Browser {
     fn wait_for_driver(&mut self) -> Result<()> {
         let started = Instant::now();
         loop {
-            if let Ok(answer) = http(&self.base, "GET", "/status", &[], b"") {
-                if answer
-                    .json()
-                    .is_ok_and(|status| status["value"]["ready"] == json!(true))
-                {
-                    return Ok(());
-                }
+            let status = self.http.send_json("GET", &format!("{}/status", self.base), &[], None);
+            if status.is_ok_and(|answer| body_json(&answer).is_ok_and(|status| status["value"]["ready"] == json!(true)))
+            {
+                return Ok(());
             }
             if let Some(exit) = self.driver.try_wait()? {
                 bail!("chromedriver exited at start ({exit})");
@@ -232,15 +108,10 @@ impl Browser {
 
     /// A WebDriver command; answers its `value`, or fails with the driver's error.
     fn command(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value> {
-        let body = body.map(|b| b.to_string()).unwrap_or_default();
-        let headers: &[(&str, &str)] = if body.is_empty() {
-            &[]
-        } else {
-            &[("Content-Type", "application/json")]
-        };
-        let answer = http(&self.base, method, path, headers, body.as_bytes())?;
-        let mut json = answer.json()?;
-        let value = json["value"].take();
+        let answer = self
+            .http
+            .send_json(method, &format!("{}{path}", self.base), &[], body.as_ref())?;
+        let value = body_json(&answer)?["value"].take();
         if answer.status != 200 {
             bail!(
                 "WebDriver {method} {path}: {} — {}",
@@ -328,48 +199,5 @@ impl Drop for Browser {
         }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used, reason = "a panic is the test failing, with its message")]
-    use super::*;
-
-    /// A one-request server that answers `answer` and then holds the connection open, as
-    /// chromedriver does despite `Connection: close`.
-    /// The server thread is left to end on its own: the test must not wait for it.
-    fn answering(answer: &'static [u8]) -> String {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        std::thread::spawn(move || {
-            let (mut socket, _) = listener.accept().unwrap();
-            let mut request = [0u8; 1024];
-            let _ = socket.read(&mut request).unwrap();
-            socket.write_all(answer).unwrap();
-            std::thread::sleep(Duration::from_secs(2));
-        });
-        base
-    }
-
-    #[test]
-    fn an_answer_ends_at_its_content_length_even_on_an_open_connection() {
-        let base = answering(b"HTTP/1.1 200 OK\r\nContent-Length: 11\r\nX-One: 1\r\n\r\n{\"value\":1}");
-        let started = Instant::now();
-        let answer = http(&base, "GET", "/status", &[], b"").unwrap();
-        assert!(started.elapsed() < Duration::from_secs(1), "did not wait for the close");
-        assert_eq!(answer.status, 200);
-        assert_eq!(answer.header("x-one"), Some("1"));
-        assert_eq!(answer.json().unwrap(), json!({"value": 1}));
-    }
-
-    #[test]
-    fn a_chunked_answer_is_joined() {
-        let base = answering(
-            b"HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n{\"va\r\n7\r\nlue\":2}\r\n0\r\n\r\n",
-        );
-        let answer = http(&base, "GET", "/x", &[], b"").unwrap();
-        assert_eq!(answer.status, 404);
-        assert_eq!(answer.json().unwrap(), json!({"value": 2}));
     }
 }
