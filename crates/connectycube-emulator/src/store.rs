@@ -23,6 +23,9 @@ pub mod snapshot;
 pub const SESSION_TTL: Duration = Duration::hours(2);
 pub const GUEST_SESSION_TTL: Duration = Duration::days(1);
 /// A used (timestamp, nonce) pair is remembered this long; older timestamps are refused anyway.
+/// Session ids look like the real service's large integers, apart from user ids: this plus
+/// a counter.
+pub const SESSION_ID_BASE: i64 = 800_000_000;
 const NONCE_MEMORY: Duration = Duration::minutes(130);
 const SWEEP_EVERY: Duration = Duration::seconds(60);
 
@@ -472,8 +475,7 @@ impl Store {
         now: OffsetDateTime,
     ) -> &Session {
         self.last_session_id += 1;
-        // Session ids look like the real service's large integers, apart from user ids.
-        let id = 800_000_000 + self.last_session_id;
+        let id = SESSION_ID_BASE + self.last_session_id;
         let mut raw = [0u8; 18];
         rand::rng().fill_bytes(&mut raw);
         let token = hex::encode_upper(raw);

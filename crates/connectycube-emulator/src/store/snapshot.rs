@@ -11,7 +11,7 @@ use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::{Blob, Email, Identity, PasswordHash, Session, Store, User};
+use super::{Blob, Email, Identity, PasswordHash, SESSION_ID_BASE, Session, Store, User};
 
 /// Everything a restart must bring back, blob bytes excepted (they live in files of their
 /// own, named in [`BlobRecord::data_file`]).
@@ -166,8 +166,7 @@ impl Store {
         }
         for record in snapshot.sessions {
             let session = record.into_session()?;
-            // Session ids are 800,000,000 + the counter (see `create_session`).
-            store.last_session_id = store.last_session_id.max(session.id - 800_000_000);
+            store.last_session_id = store.last_session_id.max(session.id - SESSION_ID_BASE);
             if store.session_tokens.insert(session.id, session.token.clone()).is_some() {
                 return Err(format!("session {} appears twice", session.id));
             }
