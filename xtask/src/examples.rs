@@ -43,11 +43,11 @@ fn example_names() -> Result<Vec<String>> {
     for entry in std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))? {
         let path = entry?.path();
         // Directories hold what the examples share (`common/`), not examples.
-        if path.extension().is_some_and(|e| e == "rs")
-            && let Some(stem) = path.file_stem().and_then(|s| s.to_str())
-            && !RUN_ELSEWHERE.contains(&stem)
-        {
-            names.push(stem.to_owned());
+        let stem = path.file_stem().and_then(|s| s.to_str());
+        if let (true, Some(stem)) = (path.extension().is_some_and(|e| e == "rs"), stem) {
+            if !RUN_ELSEWHERE.contains(&stem) {
+                names.push(stem.to_owned());
+            }
         }
     }
     names.sort();
