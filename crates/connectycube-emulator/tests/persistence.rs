@@ -7,7 +7,7 @@
 )]
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -462,25 +462,13 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 async fn without_data_dir_nothing_is_written() {
     let cwd = scratch_dir("memory-cwd");
     let home = scratch_dir("memory-home");
-    let mut child = Command::new(BIN)
-        .current_dir(&cwd)
-        .env("HOME", &home)
-        .env("TMPDIR", &home)
-        .env("XDG_DATA_HOME", &home)
-        .args(["--port", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let emulator = Running {
-        url: first.trim().rsplit(' ').next().unwrap().to_owned(),
-        child,
-        http: reqwest::Client::new(),
-    };
+    let emulator = Running::start_with(
+        Command::new(BIN)
+            .current_dir(&cwd)
+            .env("HOME", &home)
+            .env("TMPDIR", &home)
+            .env("XDG_DATA_HOME", &home),
+    );
     let (token, _) = emulator.session("alice").await;
     emulator.store_blob(&token, b"bytes").await.unwrap();
     emulator

@@ -43,11 +43,15 @@ impl Answer {
 impl Running {
     /// Starts the binary with `args` (in `cwd`) and reads the address off its first line.
     pub fn start_in(cwd: &Path, args: &[&str]) -> Self {
+        Self::start_with(Command::new(BIN).current_dir(cwd).args(args))
+    }
+
+    /// Starts `command` (the binary, set up by the caller) on a free port and reads the
+    /// address off its first line.
+    pub fn start_with(command: &mut Command) -> Self {
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let mut child = Command::new(BIN)
-            .current_dir(cwd)
+        let mut child = command
             .args(["--port", "0"])
-            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
